@@ -15,8 +15,8 @@ namespace Engine.Kernels;
 /// <item>Forward ops overwrite their outputs. Backward ops <b>accumulate</b> (+=) into the
 /// gradients of their inputs, so a tensor used twice gets the sum of both contributions;
 /// the caller zeroes gradients once per step.</item>
-/// <item>Ops are enqueued on the device's queue; only <see cref="Download{T}"/> and
-/// <see cref="Synchronize"/> wait for them.</item>
+/// <item>Ops are enqueued on the device's queue; only <see cref="Upload{T}"/> (which returns once the
+/// host data may be reused), <see cref="Download{T}"/> and <see cref="Synchronize"/> make the host wait.</item>
 /// <item>Element types: every device supports <see cref="float"/>; the CPU also supports
 /// <see cref="double"/> (used by gradient checks). Others throw <see cref="NotSupportedException"/>.</item>
 /// </list>

@@ -6,11 +6,51 @@ namespace Engine.Kernels;
 /// A device that runs the math ops as the generated kernels of Kernels/Ops through an
 /// <see cref="Launch.IKernelRunner"/> (CUDA or OpenCL): each op forwards to <see cref="KernelOps"/>, written once
 /// for every such backend. Float32 only; other element types throw <see cref="NotSupportedException"/>. Ops
-/// enqueue and return; only Download and Synchronize wait. Subclasses own the memory operations.
+/// enqueue and return; only Upload, Download and Synchronize make the host wait, and <see cref="HostWaits"/>
+/// counts them. Subclasses own the memory operations.
 /// </summary>
 public abstract class KernelDevice : Device
 {
     private KernelOps? _ops;
+    private long _hostWaits;
+
+    /// <summary>
+    /// How many times the host has waited for this device since it opened: one per <see cref="Upload{T}"/>,
+    /// <see cref="Download{T}"/> and <see cref="Synchronize"/> (each returns only when the queue has reached it).
+    /// A training step should add none.
+    /// </summary>
+    public long HostWaits => Interlocked.Read(ref _hostWaits);
+
+    public sealed override void Upload<T>(ReadOnlySpan<T> source, BufferView<T> destination)
+    {
+        if (source.Length != destination.Length)
+            throw new ArgumentException($"upload of {source.Length} elements into a view of {destination.Length}");
+        Interlocked.Increment(ref _hostWaits);
+        Write(source, destination);
+    }
+
+    public sealed override void Download<T>(BufferView<T> source, Span<T> destination)
+    {
+        if (source.Length != destination.Length)
+            throw new ArgumentException($"download of a view of {source.Length} elements into {destination.Length}");
+        Interlocked.Increment(ref _hostWaits);
+        Read(source, destination);
+    }
+
+    public sealed override void Synchronize()
+    {
+        Interlocked.Increment(ref _hostWaits);
+        Wait();
+    }
+
+    /// <summary>Copies host data into <paramref name="destination"/> (same length) and returns once the source may be reused.</summary>
+    protected abstract void Write<T>(ReadOnlySpan<T> source, BufferView<T> destination) where T : unmanaged;
+
+    /// <summary>Copies <paramref name="source"/> (same length) to the host after every queued op.</summary>
+    protected abstract void Read<T>(BufferView<T> source, Span<T> destination) where T : unmanaged;
+
+    /// <summary>Blocks until every queued op has finished.</summary>
+    protected abstract void Wait();
 
     /// <summary>The runtime that compiles and launches the kernels.</summary>
     protected abstract Launch.IKernelRunner Runner { get; }

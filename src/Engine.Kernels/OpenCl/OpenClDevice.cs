@@ -47,10 +47,8 @@ public sealed class OpenClDevice : KernelDevice
     /// <exception cref="OutOfMemoryException">The device cannot hold the buffer (message names the size).</exception>
     public override DeviceBuffer<T> Allocate<T>(int length) => new OpenClBuffer<T>(this, length);
 
-    public override unsafe void Upload<T>(ReadOnlySpan<T> source, BufferView<T> destination)
+    protected override unsafe void Write<T>(ReadOnlySpan<T> source, BufferView<T> destination)
     {
-        if (source.Length != destination.Length)
-            throw new ArgumentException($"upload of {source.Length} elements into a view of {destination.Length}");
         var memory = Own(destination);
         fixed (T* pointer = source)
         {
@@ -58,10 +56,8 @@ public sealed class OpenClDevice : KernelDevice
         }
     }
 
-    public override unsafe void Download<T>(BufferView<T> source, Span<T> destination)
+    protected override unsafe void Read<T>(BufferView<T> source, Span<T> destination)
     {
-        if (source.Length != destination.Length)
-            throw new ArgumentException($"download of a view of {source.Length} elements into {destination.Length}");
         var memory = Own(source);
         fixed (T* pointer = destination)
         {
@@ -69,7 +65,7 @@ public sealed class OpenClDevice : KernelDevice
         }
     }
 
-    public override void Synchronize() => Runtime.Synchronize();
+    protected override void Wait() => Runtime.Synchronize();
 
     public override void Fill<T>(BufferView<T> x, T value) => FillAny(x, value);
 

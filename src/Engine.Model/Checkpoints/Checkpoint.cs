@@ -18,6 +18,7 @@ public static class Checkpoint
     /// "head.weight" repeats the embedding values) atomically to <paramref name="path"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The metadata uses the reserved key <see cref="ModelConfigKey"/>.</exception>
+    /// <exception cref="NonFiniteParameterException">A value is NaN or infinite (nothing is written, so a good file stays good).</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Save<T>(string path, Gpt<T> model, IReadOnlyDictionary<string, string>? metadata = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -30,7 +31,16 @@ public static class Checkpoint
             if (key == ModelConfigKey) throw new ArgumentException($"metadata key '{key}' is reserved for the model config", nameof(metadata));
             writer.Metadata[key] = value;
         }
-        foreach (var (name, tensor) in model.StateDict) writer.Add<T>(name, tensor.Shape.ToArray(), tensor.ToArray());
+        foreach (var (name, tensor) in model.StateDict)
+        {
+            var values = tensor.ToArray();
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!T.IsFinite(values[i]))
+                    throw new NonFiniteParameterException($"'{name}' holds {values[i]} at element {i}; not writing '{path}'");
+            }
+            writer.Add<T>(name, tensor.Shape.ToArray(), values);
+        }
         writer.Save(path);
     }
 

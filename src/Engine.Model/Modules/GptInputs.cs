@@ -3,18 +3,22 @@ using Engine.Kernels;
 namespace Engine.Model;
 
 /// <summary>
-/// Reusable device buffers for a model's integer inputs: uploads tokens, supervised positions and
-/// targets after checking them on the host, and hands out a <see cref="GptBatch"/>. Grows on the first
-/// batch of a new size; allocates nothing afterwards. Legend: B sequences, T tokens.
+/// Reusable device buffers for a model's integer inputs. Batches are checked and staged on the host
+/// (<see cref="Stage"/>), sent to the device in one copy (<see cref="Upload"/>) and handed out as
+/// <see cref="GptBatch"/> views (<see cref="this[int]"/>): a trainer stages a whole epoch and uploads it once,
+/// so its steps never wait for a host copy. Grows when more is staged than ever before; allocates nothing
+/// afterwards. Legend: B sequences, T tokens.
 /// </summary>
 public sealed class GptInputs : IDisposable
 {
     private readonly Device _device;
     private readonly int _vocabSize;
-    private DeviceBuffer<int>? _tokens;
-    private DeviceBuffer<int>? _rows;
-    private DeviceBuffer<int>? _targets;
-    private int[] _hostRows = [];
+    private int[] _host = [];              // for each staged batch: tokens (B·T), selected rows (B), targets (B or none)
+    private int _length;                   // staged ints
+    private Slot[] _slots = new Slot[1];
+    private int _count;                    // staged batches
+    private DeviceBuffer<int>? _buffer;
+    private bool _uploaded;
 
     /// <summary>Inputs for a model of <paramref name="vocabSize"/> token ids on <paramref name="device"/>.</summary>
     public GptInputs(Device device, int vocabSize)
@@ -25,12 +29,84 @@ public sealed class GptInputs : IDisposable
         _vocabSize = vocabSize;
     }
 
+    /// <summary>How many batches are staged.</summary>
+    public int Count => _count;
+
+    /// <summary>Forgets the staged batches (their views stay valid until the next <see cref="Upload"/>).</summary>
+    public void Clear()
+    {
+        _length = 0;
+        _count = 0;
+        _uploaded = false;
+    }
+
     /// <summary>
-    /// Uploads a batch: <paramref name="tokens"/> (B·T), <paramref name="lastPositions"/> (B) the supervised
-    /// position of each sequence in [0, T), and <paramref name="targets"/> (B) or empty for logits only.
+    /// Checks and stages a batch: <paramref name="tokens"/> (B·T), <paramref name="lastPositions"/> (B) the
+    /// supervised position of each sequence in [0, T), and <paramref name="targets"/> (B) or empty for logits
+    /// only. Returns its index for <see cref="this[int]"/> after the next <see cref="Upload"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Lengths disagree, or an id or position is out of range (the message says which).</exception>
+    public int Stage(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lastPositions, ReadOnlySpan<int> targets, int batchSize, int sequenceLength)
+    {
+        Check(tokens, lastPositions, targets, batchSize, sequenceLength);
+        var start = _length;
+        var needed = start + tokens.Length + batchSize + targets.Length;
+        if (_host.Length < needed) Array.Resize(ref _host, Math.Max(needed, 2 * _host.Length));
+        tokens.CopyTo(_host.AsSpan(start));
+        var rows = _host.AsSpan(start + tokens.Length, batchSize);
+        for (var b = 0; b < batchSize; b++) rows[b] = b * sequenceLength + lastPositions[b];
+        targets.CopyTo(_host.AsSpan(start + tokens.Length + batchSize));
+        _length = needed;
+
+        if (_count == _slots.Length) Array.Resize(ref _slots, 2 * _slots.Length);
+        _slots[_count] = new Slot(start, batchSize, sequenceLength, !targets.IsEmpty);
+        _uploaded = false;
+        return _count++;
+    }
+
+    /// <summary>Copies every staged batch to the device in one upload (the host waits once).</summary>
+    public void Upload()
+    {
+        if (_buffer is null || _buffer.Length < _length)
+        {
+            _buffer?.Dispose();
+            _buffer = null;
+            _buffer = _device.Allocate<int>(Math.Max(_length, 1));
+        }
+        _device.Upload<int>(_host.AsSpan(0, _length), _buffer.Slice(0, _length));
+        _uploaded = true;
+    }
+
+    /// <summary>The device views of staged batch <paramref name="index"/>.</summary>
+    /// <exception cref="InvalidOperationException">Batches were staged since the last <see cref="Upload"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">No such batch.</exception>
+    public GptBatch this[int index]
+    {
+        get
+        {
+            if (!_uploaded) throw new InvalidOperationException("the staged batches have not been uploaded; call Upload first");
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
+            var slot = _slots[index];
+            var tokenCount = slot.BatchSize * slot.SequenceLength;
+            var tokens = _buffer!.Slice(slot.Start, tokenCount);
+            var rows = _buffer.Slice(slot.Start + tokenCount, slot.BatchSize);
+            var targets = slot.HasTargets ? _buffer.Slice(slot.Start + tokenCount + slot.BatchSize, slot.BatchSize) : default;
+            return new GptBatch(tokens, rows, targets, slot.BatchSize, slot.SequenceLength);
+        }
+    }
+
+    /// <summary>Stages, uploads and returns one batch (the arguments of <see cref="Stage"/>), replacing what was staged.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="Stage"/>.</exception>
     public GptBatch Set(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lastPositions, ReadOnlySpan<int> targets, int batchSize, int sequenceLength)
+    {
+        Clear();
+        var index = Stage(tokens, lastPositions, targets, batchSize, sequenceLength);
+        Upload();
+        return this[index];
+    }
+
+    private void Check(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lastPositions, ReadOnlySpan<int> targets, int batchSize, int sequenceLength)
     {
         if (batchSize < 1 || sequenceLength < 1)
             throw new ArgumentException($"batch {batchSize}×{sequenceLength}: both sizes must be ≥ 1");
@@ -50,41 +126,15 @@ public sealed class GptInputs : IDisposable
             if ((uint)targets[i] >= (uint)_vocabSize)
                 throw new ArgumentException($"target {targets[i]} of sequence {i} is outside the vocabulary [0, {_vocabSize})", nameof(targets));
         }
-        Ensure(ref _tokens, tokens.Length);
-        Ensure(ref _rows, batchSize);
-        Ensure(ref _targets, batchSize);
-        if (_hostRows.Length < batchSize) _hostRows = new int[batchSize];
         for (var b = 0; b < batchSize; b++)
         {
-            var last = lastPositions[b];
-            if ((uint)last >= (uint)sequenceLength)
-                throw new ArgumentException($"supervised position {last} of sequence {b} is outside [0, {sequenceLength})", nameof(lastPositions));
-            _hostRows[b] = b * sequenceLength + last;
+            if ((uint)lastPositions[b] >= (uint)sequenceLength)
+                throw new ArgumentException($"supervised position {lastPositions[b]} of sequence {b} is outside [0, {sequenceLength})", nameof(lastPositions));
         }
-        var tokenView = _tokens!.Slice(0, tokens.Length);
-        var rowView = _rows!.Slice(0, batchSize);
-        _device.Upload(tokens, tokenView);
-        _device.Upload<int>(_hostRows.AsSpan(0, batchSize), rowView);
-        var targetView = default(BufferView<int>);
-        if (!targets.IsEmpty)
-        {
-            targetView = _targets!.Slice(0, batchSize);
-            _device.Upload(targets, targetView);
-        }
-        return new GptBatch(tokenView, rowView, targetView, batchSize, sequenceLength);
     }
 
-    private void Ensure(ref DeviceBuffer<int>? buffer, int length)
-    {
-        if (buffer is not null && buffer.Length >= length) return;
-        buffer?.Dispose();
-        buffer = _device.Allocate<int>(length);
-    }
+    /// <summary>Where a staged batch sits in the host and device arrays.</summary>
+    private readonly record struct Slot(int Start, int BatchSize, int SequenceLength, bool HasTargets);
 
-    public void Dispose()
-    {
-        _tokens?.Dispose();
-        _rows?.Dispose();
-        _targets?.Dispose();
-    }
+    public void Dispose() => _buffer?.Dispose();
 }

@@ -26,8 +26,8 @@ public sealed class BatchEncoder
     public int MaxBatch { get; }
     public int MaxInputLength { get; }
 
-    /// <summary>Uploads facts[order[start..start+count]] (or facts[start..] when order is empty) as one batch.</summary>
-    public GptBatch Encode(GptInputs inputs, IReadOnlyList<Fact> facts, ReadOnlySpan<int> order, int start, int count)
+    /// <summary>Stages facts[order[start..start+count]] (or facts[start..] when order is empty) as one batch; returns its index.</summary>
+    public int Stage(GptInputs inputs, IReadOnlyList<Fact> facts, ReadOnlySpan<int> order, int start, int count)
     {
         if (count > MaxBatch) throw new ArgumentOutOfRangeException(nameof(count), $"batch of {count} exceeds {MaxBatch}");
         var length = 1;
@@ -41,7 +41,16 @@ public sealed class BatchEncoder
             _last[i] = input.Count - 1;
             _targets[i] = fact.Target;
         }
-        return inputs.Set(_tokens.AsSpan(0, count * length), _last.AsSpan(0, count), _targets.AsSpan(0, count), count, length);
+        return inputs.Stage(_tokens.AsSpan(0, count * length), _last.AsSpan(0, count), _targets.AsSpan(0, count), count, length);
+    }
+
+    /// <summary>Uploads facts[order[start..start+count]] (or facts[start..] when order is empty) as the only batch.</summary>
+    public GptBatch Encode(GptInputs inputs, IReadOnlyList<Fact> facts, ReadOnlySpan<int> order, int start, int count)
+    {
+        inputs.Clear();
+        var index = Stage(inputs, facts, order, start, count);
+        inputs.Upload();
+        return inputs[index];
     }
 
     private static Fact Pick(IReadOnlyList<Fact> facts, ReadOnlySpan<int> order, int index) =>

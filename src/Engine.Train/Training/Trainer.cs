@@ -28,7 +28,8 @@ public sealed class Trainer : IDisposable
     private readonly BatchEncoder _encoder;
     private readonly ProbeRunner _probes;
     private readonly int[] _order;
-    private readonly float[] _loss = new float[1];
+    private readonly DeviceBuffer<float> _stepLosses;   // (steps per epoch) each step's loss, read once per epoch
+    private readonly float[] _hostLosses;
     private WorldRandom _random;
     private readonly List<EpochMetrics> _passes = [];
     private TrainingState _state;     // as of the last completed epoch
@@ -63,6 +64,9 @@ public sealed class Trainer : IDisposable
         _encoder = new BatchEncoder(settings.Batch);
         _probes = new ProbeRunner(_dataset, _model, _tape);
         _order = Enumerable.Range(0, _dataset.TrainingFacts.Count).ToArray();
+        var stepsPerEpoch = (_order.Length + settings.Batch - 1) / settings.Batch;
+        _stepLosses = _device.Allocate<float>(Math.Max(stepsPerEpoch, 1));
+        _hostLosses = new float[stepsPerEpoch];
         _random = new WorldRandom((ulong)settings.Seed);
         _state = new TrainingState(0, 0, 0, 0, _random.State);
         if (resume) Restore();
@@ -124,9 +128,19 @@ public sealed class Trainer : IDisposable
         _files.WriteText(_files.Config, _settings.ToJson());
     }
 
+    /// <exception cref="TrainingDivergedException">A parameter is NaN or infinite (the files on disk are kept).</exception>
     private void SaveCheckpoint()
     {
-        Checkpoint.Save(_files.Checkpoint, _model, new Dictionary<string, string> { ["run_settings"] = _settings.ToJson() });
+        try
+        {
+            Checkpoint.Save(_files.Checkpoint, _model, new Dictionary<string, string> { ["run_settings"] = _settings.ToJson() });
+        }
+        catch (NonFiniteParameterException e)
+        {
+            throw new TrainingDivergedException(
+                $"the parameters became non-finite by epoch {_state.Epoch} ({e.Message}); the last good checkpoint is " +
+                $"'{_files.Checkpoint}' (epoch {_lastCheckpointEpoch}). Lower --lr or add --warmup.");
+        }
         OptimizerCheckpoint.Save(_files.OptimizerState, _optimizer, _state.ToJson());
         _lastCheckpointEpoch = _state.Epoch;
     }
@@ -171,49 +185,62 @@ public sealed class Trainer : IDisposable
 
     internal static readonly System.Text.Json.JsonSerializerOptions SummaryJson = new(EpochMetrics.Json) { WriteIndented = true };
 
-    /// <summary>One epoch; returns the mean training loss over its facts.</summary>
+    /// <summary>
+    /// One epoch; returns the mean training loss over its facts. The epoch's batches go to the device in one
+    /// upload and its step losses come back in one download at the end, so a step never waits for the device
+    /// (TASK.md: only reading the loss for logging may). A non-finite loss is therefore found at the end of its
+    /// epoch, before anything is written: the run stops there and the last checkpoint stays the last good one.
+    /// </summary>
     private double TrainEpoch(int epoch)
     {
         // Shuffle from the identity each epoch, so the order depends on the RNG state alone (resumable).
         for (var i = 0; i < _order.Length; i++) _order[i] = i;
         _random.Shuffle(_order);
         var facts = _dataset.TrainingFacts;
-        double lossSum = 0;
+        _inputs.Clear();
         for (var start = 0; start < facts.Count; start += _settings.Batch)
+            _encoder.Stage(_inputs, facts, _order, start, Math.Min(_settings.Batch, facts.Count - start));
+        _inputs.Upload();
+
+        var firstStep = _step;
+        for (var index = 0; index < _inputs.Count; index++) Step(_inputs[index], index);
+
+        var losses = _hostLosses.AsSpan(0, _inputs.Count);
+        _device.Download(_stepLosses.Slice(0, losses.Length), losses);
+        double lossSum = 0;
+        for (var index = 0; index < losses.Length; index++)
         {
-            var count = Math.Min(_settings.Batch, facts.Count - start);
-            var loss = Step(facts, start, count);
+            var loss = losses[index];
             if (!float.IsFinite(loss))
             {
                 throw new TrainingDivergedException(
-                    $"the loss became {loss} at epoch {epoch}, step {_step + 1}; the last good checkpoint is " +
+                    $"the loss became {loss} at epoch {epoch}, step {firstStep + index + 1}; the last good checkpoint is " +
                     $"'{_files.Checkpoint}' (epoch {_lastCheckpointEpoch}). Lower --lr or add --warmup.");
             }
-            lossSum += loss * count;
+            lossSum += loss * _inputs[index].BatchSize;
         }
         return lossSum / facts.Count;
     }
 
-    private float Step(IReadOnlyList<Fact> facts, int start, int count)
+    /// <summary>Forward, loss (kept on the device in slot <paramref name="index"/>), backward, update.</summary>
+    private void Step(GptBatch batch, int index)
     {
         _tape.Reset();
         _model.ZeroGrad();
-        var batch = _encoder.Encode(_inputs, facts, _order, start, count);
         var output = _model.Forward(_tape, batch);
         var loss = output.Loss!;
-        _device.Download(loss.Data, _loss);
-        if (!float.IsFinite(_loss[0])) return _loss[0];
+        _device.Copy(loss.Data, _stepLosses.Slice(index, 1));
         _tape.Backward(loss);
         _optimizer.Step();
         _step++;
-        _tokens += (long)count * batch.SequenceLength;
-        return _loss[0];
+        _tokens += (long)batch.BatchSize * batch.SequenceLength;
     }
 
     public void Dispose()
     {
         _probes.Dispose();
         _inputs.Dispose();
+        _stepLosses.Dispose();
         _optimizer.Dispose();
         _tape.Dispose();
         _model.Dispose();

@@ -114,6 +114,25 @@ public sealed class CheckpointTests
         Assert.That(File.ReadAllBytes(again), Is.EqualTo(File.ReadAllBytes(path)), "re-saving the loaded model gives the same bytes");
     }
 
+    [TestCase(float.NaN)]
+    [TestCase(float.PositiveInfinity)]
+    public void NonFiniteValueIsRefusedAndTheFileOnDiskIsKept(float bad)
+    {
+        var config = new GptConfig(17, 16, 1, 2);
+        using var model = new Gpt<float>(config, _device, seed: 1);
+        var path = Path.Combine(_folder, "good.safetensors");
+        Checkpoint.Save(path, model);
+        var good = File.ReadAllBytes(path);
+
+        var values = model.Parameters.ValuesToArray();
+        values[values.Length - 3] = bad;   // in the last tensor of the flat store
+        _device.Upload<float>(values, model.Parameters.Values);
+        var error = Assert.Throws<NonFiniteParameterException>(() => Checkpoint.Save(path, model));
+        Assert.That(error!.Message, Does.Contain(bad.ToString()).And.Contain(path));
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(good), "the earlier checkpoint is untouched");
+        Assert.That(Directory.GetFiles(_folder), Has.Length.EqualTo(1), "no temporary file is left");
+    }
+
     [Test]
     public void Float64RoundTripIsBitExact()
     {
