@@ -56,7 +56,7 @@ public static class GridVerb
             Directory.CreateDirectory(Path.Combine(runner.Directory, "slurm")); // Slurm does not create log folders
             runner.WriteExpansion(Path.GetFullPath(options.File));
             var script = SlurmScript.Build(EngineCommand(), options.File, options.Out, runner.Runs.Count, options.Device,
-                new SlurmOptions(options.Partition, options.GpusPerTask, options.Time, options.ThreadsPerRun));
+                options.ThreadsPerRun, new SlurmOptions(options.Partition, options.GpusPerTask, options.Time, options.ThreadsPerRun));
             Engine.Model.AtomicFile.WriteAllText(scriptPath, script);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(scriptPath, File.GetUnixFileMode(scriptPath) | UnixFileMode.UserExecute);
             output.WriteLine($"wrote {scriptPath}: a Slurm array of {runner.Runs.Count} tasks (submit with: sbatch {scriptPath})");
@@ -66,7 +66,7 @@ public static class GridVerb
         var taskIndex = options.TaskIndex ?? SlurmTaskIndex();
         runner.WriteExpansion(Path.GetFullPath(options.File));
         output.WriteLine($"engine grid: {runner.Runs.Count} runs → {runner.Directory}" +
-            (taskIndex is { } t ? $" (task {t} only)" : $", {jobs} at a time"));
+            (taskIndex is { } t ? $" (task {t} only)" : $", {jobs} at a time") + $" on {runner.RunDevice}");
         var outcome = Console.IsOutputRedirected || output != Console.Out
             ? runner.Run(taskIndex, p => { if (p.Event is { } e) output.WriteLine($"{Overview(p)}  {e}"); })
             : RunLive(runner, taskIndex);
