@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Engine.Kernels;
 using Engine.Train.Metrics;
 using NUnit.Framework;
 
@@ -160,6 +161,19 @@ public class GridCommandTests
         var finished = RunFolders(dir).Where(f => File.Exists(Path.Combine(f, "summary.json"))).Select(Path.GetFileName).ToList();
         Assert.That(finished, Is.EqualTo(new[] { ids[4] }));
         Assert.That(EngineProcess.Run("grid", grid, "--out", dir, "--task-index", "6").ExitCode, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void AutoWithoutAGpuRunsLikeTheCpuWithItsJobsDefault()
+    {
+        // "auto" is resolved once for the grid: without a GPU it is the CPU, with cores / threads-per-run runs at
+        // once, each on its own threads (before, it meant one run at a time on an all-cores device).
+        if (DeviceInventory.Collect().Resolve("auto") != "cpu") Assert.Ignore("skipped: auto picks a GPU on this machine");
+        var dir = Path.Combine(_root, "out");
+        var result = EngineProcess.Run("grid", WriteGrid("  width: [16, 32]", epochs: 2), "--out", dir, "--device", "auto");
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Output + result.Error);
+        Assert.That(result.Output, Does.Contain($"engine grid: 2 runs → {dir}, {Environment.ProcessorCount} at a time on cpu:1"));
+        Assert.That(result.Output, Does.Contain("2/2 finished"));
     }
 
     [Test]
