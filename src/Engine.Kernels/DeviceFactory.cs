@@ -56,7 +56,7 @@ public abstract partial class Device
     private static string OneLine(string? text)
         => string.Join(" ", (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    private static (string Kind, int? Index) ParseSpec(string spec)
+    internal static (string Kind, int? Index) ParseSpec(string spec)
     {
         var trimmed = spec.Trim().ToLowerInvariant();
         var colon = trimmed.IndexOf(':');

@@ -98,6 +98,39 @@ public sealed class DeviceInventory
         return new CpuInventory(model, Environment.ProcessorCount, Vector512.IsHardwareAccelerated, Vector256.IsHardwareAccelerated);
     }
 
+    /// <summary>The spec that <see cref="Device.Open"/> would open here: "auto" becomes its choice, any other spec is returned as given.</summary>
+    public string Resolve(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? Device.ChooseAuto(this).Spec : spec;
+    }
+
+    /// <summary>
+    /// The total memory in bytes of the device <paramref name="spec"/> names ("cuda[:i]", "opencl[:i]" or
+    /// "auto", resolved first); null for the CPU and the reference device, for a device this inventory does
+    /// not list, and for a malformed spec (opening it reports the problem).
+    /// </summary>
+    public long? MemoryBytes(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        (string Kind, int? Index) parsed;
+        try
+        {
+            parsed = Device.ParseSpec(Resolve(spec));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        var index = parsed.Index ?? 0;
+        return parsed.Kind switch
+        {
+            "cuda" => Cuda.Devices.FirstOrDefault(d => d.Index == index)?.TotalMemoryBytes,
+            "opencl" => OpenCl.Devices.FirstOrDefault(d => d.Index == index)?.GlobalMemoryBytes,
+            _ => null,
+        };
+    }
+
     /// <summary>A human-readable listing, one backend per section, absent backends with their reason.</summary>
     public string Describe()
     {

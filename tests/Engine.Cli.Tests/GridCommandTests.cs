@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Engine.Kernels;
 using Engine.Train.Metrics;
 using NUnit.Framework;
 
@@ -124,7 +125,8 @@ public class GridCommandTests
         var grid = WriteGrid("  width: [16, 32]\n  seed: [1, 2, 3]", epochs: 2);
         var dir = Path.Combine(_root, "out");
         var script = Path.Combine(_root, "job.sbatch");
-        var emitted = EngineProcess.Run("grid", grid, "--out", dir, "--emit-slurm", script, "--partition", "gpu", "--gpus-per-task", "1", "--time", "01:00:00");
+        var emitted = EngineProcess.Run("grid", grid, "--out", dir, "--emit-slurm", script, "--partition", "gpu", "--gpus-per-task", "1",
+            "--time", "01:00:00", "--threads-per-run", "2", "--device", "cpu");
         Assert.That(emitted.ExitCode, Is.EqualTo(0), emitted.Error);
         var lines = File.ReadAllLines(script);
         Assert.That(lines[0], Is.EqualTo("#!/bin/bash"));
@@ -132,20 +134,46 @@ public class GridCommandTests
         Assert.That(lines, Does.Contain("#SBATCH --partition=gpu"));
         Assert.That(lines, Does.Contain("#SBATCH --gpus-per-task=1"));
         Assert.That(lines, Does.Contain("#SBATCH --time=01:00:00"));
-        Assert.That(lines.Last(), Does.Contain("--task-index \"$SLURM_ARRAY_TASK_ID\"").And.Contain("grid"));
+        Assert.That(lines, Does.Contain("#SBATCH --cpus-per-task=2"));
+        // The task line carries every option that changes how a run executes: the device and its threads.
+        Assert.That(lines.Last(), Does.EndWith(
+            $"grid '{grid}' --out '{dir}' --device 'cpu' --threads-per-run 2 --task-index \"$SLURM_ARRAY_TASK_ID\""));
         Assert.That(Directory.Exists(Path.Combine(dir, "slurm")), Is.True, "Slurm needs the log folder to exist");
         // bash -n: the script is syntactically valid shell.
         var check = Process.Start(new ProcessStartInfo("bash", ["-n", script]) { RedirectStandardError = true })!;
         check.WaitForExit();
         Assert.That(check.ExitCode, Is.EqualTo(0), check.StandardError.ReadToEnd());
 
+        // Run the script as Slurm would run task 4 (the #SBATCH lines are comments to bash): exactly run 4
+        // trains, on a CPU device of 2 threads.
         var ids = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "grid.json"))).RootElement.GetProperty("runs")
             .EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToList();
-        var task = EngineProcess.Run("grid", grid, "--out", dir, "--task-index", "4");
-        Assert.That(task.ExitCode, Is.EqualTo(0), task.Error);
+        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["SLURM_ARRAY_TASK_ID"] = "4";
+        using (var task = Process.Start(start)!)
+        {
+            var output = task.StandardOutput.ReadToEndAsync();
+            var error = task.StandardError.ReadToEndAsync();
+            Assert.That(task.WaitForExit(TimeSpan.FromMinutes(3)), Is.True, "task 4 did not finish");
+            Assert.That(task.ExitCode, Is.EqualTo(0), output.Result + error.Result);
+            Assert.That(output.Result, Does.Contain("engine grid: 6 runs → " + dir + " (task 4 only) on cpu:2"));
+        }
         var finished = RunFolders(dir).Where(f => File.Exists(Path.Combine(f, "summary.json"))).Select(Path.GetFileName).ToList();
         Assert.That(finished, Is.EqualTo(new[] { ids[4] }));
         Assert.That(EngineProcess.Run("grid", grid, "--out", dir, "--task-index", "6").ExitCode, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void AutoWithoutAGpuRunsLikeTheCpuWithItsJobsDefault()
+    {
+        // "auto" is resolved once for the grid: without a GPU it is the CPU, with cores / threads-per-run runs at
+        // once, each on its own threads (before, it meant one run at a time on an all-cores device).
+        if (DeviceInventory.Collect().Resolve("auto") != "cpu") Assert.Ignore("skipped: auto picks a GPU on this machine");
+        var dir = Path.Combine(_root, "out");
+        var result = EngineProcess.Run("grid", WriteGrid("  width: [16, 32]", epochs: 2), "--out", dir, "--device", "auto");
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Output + result.Error);
+        Assert.That(result.Output, Does.Contain($"engine grid: 2 runs → {dir}, {Environment.ProcessorCount} at a time on cpu:1"));
+        Assert.That(result.Output, Does.Contain("2/2 finished"));
     }
 
     [Test]

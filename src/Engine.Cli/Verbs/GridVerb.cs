@@ -1,4 +1,5 @@
 using CommandLine;
+using Engine.Kernels;
 using Engine.Train.Config;
 using Engine.Train.Grid;
 using Spectre.Console;
@@ -14,7 +15,9 @@ public sealed class GridOptions
     [Option("out", Required = true, HelpText = "Grid folder: grid.json and runs/<id>/.")]
     public string Out { get; set; } = "";
 
-    [Option("jobs", HelpText = "Runs at once (default: cores / threads-per-run on the CPU, 1 on a GPU).")]
+    [Option("jobs", HelpText = "Runs at once. Default on the CPU: cores / threads-per-run; on a GPU: as many runs as fit in 3/4 of " +
+        "its memory by an estimate of the grid's largest run (parameters, gradients, Adam moments, activations, " +
+        "head logits), at most one per CPU core and at most 8.")]
     public int? Jobs { get; set; }
 
     [Option("threads-per-run", Default = 1, HelpText = "CPU threads of each run.")]
@@ -47,26 +50,32 @@ public static class GridVerb
         if (options.ThreadsPerRun < 1) throw new SettingsException("threads-per-run", "must be at least 1");
         if (options.Jobs is < 1) throw new SettingsException("jobs", "must be at least 1");
         var spec = GridSpec.Load(options.File, new RunSettings());
-        var onCpu = options.Device.StartsWith("cpu", StringComparison.OrdinalIgnoreCase);
-        var jobs = options.Jobs ?? (onCpu ? Math.Max(1, Environment.ProcessorCount / options.ThreadsPerRun) : 1);
-        var runner = new GridRunner(spec, options.Out, options.Device, jobs, options.ThreadsPerRun);
 
         if (options.EmitSlurm is { } scriptPath)
         {
-            Directory.CreateDirectory(Path.Combine(runner.Directory, "slurm")); // Slurm does not create log folders
-            runner.WriteExpansion(Path.GetFullPath(options.File));
-            var script = SlurmScript.Build(EngineCommand(), options.File, options.Out, runner.Runs.Count, options.Device,
-                new SlurmOptions(options.Partition, options.GpusPerTask, options.Time, options.ThreadsPerRun));
+            // The device stays as given ("auto" included): each task resolves it on its own node.
+            var planned = new GridRunner(spec, options.Out, options.Device, jobs: 1, options.ThreadsPerRun);
+            Directory.CreateDirectory(Path.Combine(planned.Directory, "slurm")); // Slurm does not create log folders
+            planned.WriteExpansion(Path.GetFullPath(options.File));
+            var script = SlurmScript.Build(EngineCommand(), options.File, options.Out, planned.Runs.Count, options.Device,
+                options.ThreadsPerRun, new SlurmOptions(options.Partition, options.GpusPerTask, options.Time, options.ThreadsPerRun));
             Engine.Model.AtomicFile.WriteAllText(scriptPath, script);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(scriptPath, File.GetUnixFileMode(scriptPath) | UnixFileMode.UserExecute);
-            output.WriteLine($"wrote {scriptPath}: a Slurm array of {runner.Runs.Count} tasks (submit with: sbatch {scriptPath})");
+            output.WriteLine($"wrote {scriptPath}: a Slurm array of {planned.Runs.Count} tasks (submit with: sbatch {scriptPath})");
             return 0;
         }
 
+        var onCpu = options.Device.Trim().StartsWith("cpu", StringComparison.OrdinalIgnoreCase);
+        var inventory = onCpu ? null : DeviceInventory.Collect();
+        var device = inventory?.Resolve(options.Device) ?? options.Device; // "auto" → what it picks, once for all runs
+        var runs = spec.Expand();
+        var jobs = options.Jobs ?? GridJobs.Default(device, runs.Select(r => r.Settings).ToList(), options.ThreadsPerRun,
+            Environment.ProcessorCount, d => inventory?.MemoryBytes(d));
+        var runner = new GridRunner(spec, options.Out, device, jobs, options.ThreadsPerRun);
         var taskIndex = options.TaskIndex ?? SlurmTaskIndex();
         runner.WriteExpansion(Path.GetFullPath(options.File));
         output.WriteLine($"engine grid: {runner.Runs.Count} runs → {runner.Directory}" +
-            (taskIndex is { } t ? $" (task {t} only)" : $", {jobs} at a time"));
+            (taskIndex is { } t ? $" (task {t} only)" : $", {jobs} at a time") + $" on {runner.RunDevice}");
         var outcome = Console.IsOutputRedirected || output != Console.Out
             ? runner.Run(taskIndex, p => { if (p.Event is { } e) output.WriteLine($"{Overview(p)}  {e}"); })
             : RunLive(runner, taskIndex);

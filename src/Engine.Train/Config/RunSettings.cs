@@ -94,6 +94,7 @@ public sealed record RunSettings
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        NewLine = "\n", // not Environment.NewLine: run ids hash this text and must not depend on the OS
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 

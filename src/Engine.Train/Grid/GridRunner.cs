@@ -113,8 +113,11 @@ public sealed class GridRunner(GridSpec spec, string directory, string device, i
         using (trainer) trainer.Run(cancel: cancel);
     }
 
-    private Device OpenDevice() =>
-        device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase) ? Device.Open($"cpu:{threadsPerRun}") : Device.Open(device);
+    /// <summary>The spec each run opens: "cpu" becomes "cpu:THREADS-PER-RUN"; any other spec is used as given.</summary>
+    public string RunDevice { get; } =
+        device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase) ? $"cpu:{threadsPerRun}" : device;
+
+    private Device OpenDevice() => Device.Open(RunDevice);
 
     private static void RecordFailure(string folder, Exception e)
     {

@@ -144,8 +144,10 @@ public sealed class GridSpec
     }
 
     /// <summary>
-    /// The run's stable id: the first 12 hex digits of SHA-256 over its resolved settings as JSON, the device
-    /// left out (the same run on another device is the same experiment).
+    /// The run's stable id: the first 12 lower-case hex digits of SHA-256 over the UTF-8 of its resolved
+    /// settings as <see cref="RunSettings.ToJson"/> writes them (indented snake_case JSON, "\n" line ends, no
+    /// final newline) with the device blanked (the same run on another device is the same experiment).
+    /// Ids name run folders on disk, so this text must not change between versions; a test pins one.
     /// </summary>
     public static string RunId(RunSettings settings)
     {

@@ -6,14 +6,19 @@ namespace Engine.Train.Grid;
 public sealed record SlurmOptions(string? Partition = null, int? GpusPerTask = null, string? Time = null, int CpusPerTask = 1);
 
 /// <summary>
-/// A Slurm array job whose task i runs run i of the grid: <c>engine grid FILE --out DIR --task-index
-/// $SLURM_ARRAY_TASK_ID</c>. Paths are absolute so the script works from any submit folder.
+/// A Slurm array job whose task i runs run i of the grid: <c>engine grid FILE --out DIR --device D
+/// --threads-per-run T --task-index $SLURM_ARRAY_TASK_ID</c>. The task line carries every option that
+/// changes how a run executes (the device and its threads; <c>--jobs</c> has no effect on one run), so a
+/// task trains exactly as a local <c>engine grid</c> with the same options would. Paths are absolute so
+/// the script works from any submit folder.
 /// </summary>
 public static class SlurmScript
 {
-    public static string Build(string engineCommand, string gridFile, string outDir, int runCount, string device, SlurmOptions options)
+    public static string Build(string engineCommand, string gridFile, string outDir, int runCount, string device, int threadsPerRun,
+        SlurmOptions options)
     {
         if (runCount < 1) throw new ArgumentException("a Slurm array needs at least one run", nameof(runCount));
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadsPerRun, 1);
         var logs = Path.Combine(Path.GetFullPath(outDir), "slurm");
         var text = new StringBuilder();
         text.Append("#!/bin/bash\n");
@@ -27,7 +32,7 @@ public static class SlurmScript
         text.Append("set -euo pipefail\n");
         text.Append($"mkdir -p {Quote(logs)}\n");
         text.Append($"exec {engineCommand} grid {Quote(Path.GetFullPath(gridFile))} --out {Quote(Path.GetFullPath(outDir))} " +
-                    $"--device {Quote(device)} --task-index \"$SLURM_ARRAY_TASK_ID\"\n");
+                    $"--device {Quote(device)} --threads-per-run {threadsPerRun} --task-index \"$SLURM_ARRAY_TASK_ID\"\n");
         return text.ToString();
     }
 

@@ -14,7 +14,8 @@ namespace Engine.Train.Training;
 /// </summary>
 public sealed class ProbeRunner : IDisposable
 {
-    private const int Chunk = 256;
+    /// <summary>Facts per probe forward pass (also what <see cref="RunMemory"/> assumes).</summary>
+    internal const int Chunk = 256;
 
     private readonly Dataset _dataset;
     private readonly Gpt<float> _model;
