@@ -37,12 +37,13 @@ public sealed class Trainer : IDisposable
     private int _lastCheckpointEpoch;
 
     /// <summary>Prepares a run in <paramref name="directory"/>; with <paramref name="resume"/>, from its checkpoint.</summary>
-    /// <exception cref="SettingsException">Invalid settings, or a folder that holds another run.</exception>
+    /// <exception cref="SettingsException">Invalid settings (the device included), or a folder that holds another run.</exception>
     /// <exception cref="InvalidDataException">A checkpoint that cannot be resumed from (the message names the file).</exception>
     public Trainer(RunSettings settings, string directory, bool resume, Device? device = null)
     {
         _settings = settings.Validate();
         _files = new RunFiles(directory);
+        if (File.Exists(_files.Directory)) throw new SettingsException("out", $"'{_files.Directory}' is a file, not a run folder");
         _dataset = LoadDataset(settings);
         Directory.CreateDirectory(_files.Directory);
         _files.RemoveStaleTemporaries();
@@ -50,7 +51,7 @@ public sealed class Trainer : IDisposable
         else if (File.Exists(_files.Checkpoint) || File.Exists(_files.Summary))
             throw new SettingsException("out", $"'{_files.Directory}' already holds a run; use --resume to continue it or choose another --out");
 
-        _device = device ?? Device.Open(settings.Device);
+        _device = device ?? OpenDevice(settings.Device);
         OwnsDevice = device is null;
         var config = new GptConfig(_dataset.VocabularySize, settings.Width, settings.Depth, settings.Heads,
             settings.Tied, settings.AttentionOnly, settings.RopeBase);
@@ -67,6 +68,26 @@ public sealed class Trainer : IDisposable
         _state = new TrainingState(0, 0, 0, 0, _random.State);
         if (resume) Restore();
         else Start();
+    }
+
+    /// <summary>Opens the device named by the <c>device</c> setting (see <see cref="Device.Open"/>).</summary>
+    /// <exception cref="SettingsException">The spec names no known device, a device that does not exist, or a backend
+    /// whose library is not installed: the setting is wrong for this machine.</exception>
+    public static Device OpenDevice(string spec)
+    {
+        try
+        {
+            return Device.Open(spec);
+        }
+        catch (ArgumentException e)
+        {
+            var message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+            throw new SettingsException("device", message);
+        }
+        catch (Kernels.Native.NativeLibraryMissingException e)
+        {
+            throw new SettingsException("device", $"'{spec}' is not available here: {e.Library} was not found (tried {string.Join("; ", e.Attempts)})");
+        }
     }
 
     private bool OwnsDevice { get; }
