@@ -2,13 +2,16 @@ using CommandLine;
 using CommandLine.Text;
 using Engine.Cli.Verbs;
 using Engine.Train.Config;
+using Engine.Train.Training;
 using Engine.Train.World;
 
 namespace Engine.Cli;
 
 /// <summary>
-/// The <c>engine</c> command. Exit codes: 0 success, 2 bad input (one line naming the problem),
-/// 1 a run that failed.
+/// The <c>engine</c> command. Exit codes: 0 success; 2 bad input — flags, settings, a config, grid, dataset or
+/// checkpoint file — with one line on stderr naming it; 1 a failed run or command — a diverged loss, an I/O or
+/// device error, or an unexpected exception (a bug, named by its type) — with one line on stderr. No stack trace
+/// unless the environment variable <c>ENGINE_TRACE</c> is set to 1.
 /// </summary>
 public static class Program
 {
@@ -33,8 +36,31 @@ public static class Program
         catch (Exception e) when (IsBadInput(e))
         {
             Console.Error.WriteLine($"engine: {OneLine(e.Message)}");
+            WriteTrace(e);
             return 2;
         }
+        catch (Exception e)
+        {
+            ReportFailure(e);
+            return 1;
+        }
+    }
+
+    /// <summary>A failed run or command as one line on stderr (exit code 1 is the caller's to return).</summary>
+    public static void ReportFailure(Exception e)
+    {
+        var hint = RunFailure.IsExpected(e) || TraceRequested ? "" : $" (set {TraceVariable}=1 for the stack trace)";
+        Console.Error.WriteLine($"engine: {RunFailure.Describe(e)}{hint}");
+        WriteTrace(e);
+    }
+
+    private const string TraceVariable = "ENGINE_TRACE";
+
+    private static bool TraceRequested => Environment.GetEnvironmentVariable(TraceVariable) == "1";
+
+    private static void WriteTrace(Exception e)
+    {
+        if (TraceRequested) Console.Error.WriteLine(e);
     }
 
     /// <summary>Help and version go to stdout (exit 0); a usage error becomes one line on stderr (exit 2).</summary>
@@ -66,10 +92,14 @@ public static class Program
         return 2;
     }
 
-    /// <summary>Errors that mean the user's input (flags, files) is wrong rather than the run failing.</summary>
+    /// <summary>
+    /// Errors that mean the user's input is wrong rather than the run failing: each is thrown only where flags,
+    /// settings or input files (config, grid, dataset, checkpoint to resume from, report folder) are checked, and
+    /// its message names the culprit. A plain <see cref="ArgumentException"/> is not among them: outside those
+    /// checks it is an internal error.
+    /// </summary>
     public static bool IsBadInput(Exception e) => e is UsageException or SettingsException or WorldSettingsException
-        or DatasetFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
-        or InvalidDataException or UnauthorizedAccessException or Engine.Train.Report.ReportException;
+        or DatasetFormatException or InvalidDataException or Engine.Train.Report.ReportException;
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

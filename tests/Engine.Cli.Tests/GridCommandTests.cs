@@ -116,7 +116,24 @@ public class GridCommandTests
         var folders = RunFolders(dir);
         Assert.That(folders.Count(f => File.Exists(Path.Combine(f, "summary.json"))), Is.EqualTo(1));
         var failed = folders.Single(f => File.Exists(Path.Combine(f, "failed.json")));
-        Assert.That(File.ReadAllText(Path.Combine(failed, "failed.json")), Does.Contain("the loss became"));
+        using var failure = JsonDocument.Parse(File.ReadAllText(Path.Combine(failed, "failed.json")));
+        Assert.That(failure.RootElement.GetProperty("error").GetString(), Does.StartWith("training diverged: the loss became"));
+        Assert.That(failure.RootElement.GetProperty("type").GetString(), Is.EqualTo("TrainingDivergedException"));
+        Assert.That(result.Output, Does.Contain("FAILED: training diverged: the loss became"));
+        // As for engine train: one line on stderr.
+        Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1), result.Error);
+        Assert.That(result.Error, Does.StartWith("engine: 1 of 2 runs failed").And.Contain("failed.json"));
+    }
+
+    [Test]
+    public void ABadDeviceIsBadInputBeforeAnyRunStarts()
+    {
+        var dir = Path.Combine(_root, "out");
+        var result = EngineProcess.Run("grid", WriteGrid("  lr: [0.01, 0.02]", epochs: 2), "--out", dir, "--device", "cpu:many");
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output + result.Error);
+        Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1), result.Error);
+        Assert.That(result.Error, Does.StartWith("engine: device: ").And.Contain("'cpu:many'"));
+        Assert.That(Directory.Exists(Path.Combine(dir, "runs")) && RunFolders(dir).Any(), Is.False);
     }
 
     [Test]

@@ -46,32 +46,129 @@ public class TrainCommandTests
         Assert.That(json, Does.Contain("\"epochs\": 2").And.Contain("\"width\": 16").And.Contain("\"entities\": 6"));
     }
 
+    /// <summary>stderr as its non-empty lines.</summary>
+    private static string[] ErrorLines(EngineProcess.Result result) => result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     [Test]
-    public void ADivergingRunExitsOneWithAMessage()
+    public void ADivergingRunExitsOneWithOneLineAndRecordsTheFailure()
     {
         var dir = Path.Combine(_root, "run");
         var result = EngineProcess.Run(["train", "--out", dir, "--epochs", "20", .. SmallWorld[..^2], "--lr", "1e30"]);
         Assert.That(result.ExitCode, Is.EqualTo(1));
-        Assert.That(result.Error, Does.Contain("training diverged").And.Contain("checkpoint.safetensors"));
+        Assert.That(ErrorLines(result), Has.Length.EqualTo(1), result.Error);
+        Assert.That(result.Error, Does.StartWith("engine: training diverged").And.Contain("checkpoint.safetensors"));
         Assert.That(File.Exists(Path.Combine(dir, "checkpoint.safetensors")), Is.True);
+        // As a grid run would: failed.json with the reason and the exception type.
+        using var failure = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "failed.json")));
+        Assert.That(failure.RootElement.GetProperty("error").GetString(), Does.StartWith("training diverged: the loss became"));
+        Assert.That(failure.RootElement.GetProperty("type").GetString(), Is.EqualTo("TrainingDivergedException"));
     }
 
-    [TestCase("--width", "0", "width")]
-    [TestCase("--heads", "3", "heads")]
-    [TestCase("--analogical-ood", "1.5", "analogical-ood")]
-    [TestCase("--category-size", "9", "category-size")]
-    [TestCase("--optimizer", "sgd", "optimizer")]
-    [TestCase("--device", "tpu", "tpu")]
-    [TestCase("--config", "/nonexistent/x.yaml", "x.yaml")]
-    [TestCase("--data", "/nonexistent/world", "/nonexistent/world")]
-    [TestCase("--lr", "fast", "lr")]
-    public void BadInputExitsTwoWithOneLineNamingIt(string flag, string value, string named)
+    [Test]
+    public void AnIoErrorDuringTheRunExitsOneWithOneLineAndNoStackTrace()
     {
-        var result = EngineProcess.Run("train", "--out", Path.Combine(_root, "run"), "--epochs", "1", flag, value);
+        // metrics.jsonl is a folder, so the first probe pass cannot append to it.
+        var dir = Path.Combine(_root, "run");
+        Directory.CreateDirectory(Path.Combine(dir, "metrics.jsonl"));
+        var result = EngineProcess.Run(["train", "--out", dir, "--epochs", "2", .. SmallWorld]);
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output + result.Error);
+        Assert.That(ErrorLines(result), Has.Length.EqualTo(1), result.Error);
+        Assert.That(result.Error, Does.StartWith("engine: I/O error: ").And.Contain("metrics.jsonl"));
+        Assert.That(result.Error, Does.Not.Contain(" at Engine."));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "failed.json")), Does.Contain("I/O error"));
+    }
+
+    [TestCase("--entities", "4", "engine: entities: ")]      // the generator needs N ≥ 6
+    [TestCase("--entities", "1", "engine: entities: ")]
+    [TestCase("--entities", "ten", "engine: entities: ")]
+    [TestCase("--relations", "0", "engine: relations: ")]
+    [TestCase("--relations", "3", "engine: relations: ")]    // fewer than the k − 1 = 4 distinct out-edge labels
+    [TestCase("--category-size", "9", "engine: category-size: ")]
+    [TestCase("--category-size", "2", "engine: category-size: ")]
+    [TestCase("--atomic-ood", "-0.1", "engine: atomic-ood: ")]
+    [TestCase("--compositional-ood", "1.5", "engine: compositional-ood: ")]
+    [TestCase("--analogical-ood", "1.5", "engine: analogical-ood: ")]
+    [TestCase("--analogical-ood", "NaN", "engine: analogical-ood: ")]
+    [TestCase("--data-seed", "x", "engine: data-seed: ")]
+    [TestCase("--data-seed", "1.5", "engine: data-seed: ")]
+    [TestCase("--width", "0", "engine: width: ")]
+    [TestCase("--depth", "0", "engine: depth: ")]
+    [TestCase("--heads", "0", "engine: heads: ")]
+    [TestCase("--heads", "3", "engine: heads: ")]            // width 128 does not split into 3 heads
+    [TestCase("--rope-base", "1", "engine: rope-base: ")]
+    [TestCase("--optimizer", "sgd", "engine: optimizer: ")]
+    [TestCase("--lr", "0", "engine: lr: ")]
+    [TestCase("--lr", "fast", "engine: lr: ")]
+    [TestCase("--weight-decay", "-0.01", "engine: weight-decay: ")]
+    [TestCase("--batch", "0", "engine: batch: ")]
+    [TestCase("--epochs", "0", "engine: epochs: ")]
+    [TestCase("--warmup", "-1", "engine: warmup: ")]
+    [TestCase("--seed", "x", "engine: seed: ")]
+    [TestCase("--eval-every", "0", "engine: eval-every: ")]
+    [TestCase("--checkpoint-every", "-1", "engine: checkpoint-every: ")]
+    [TestCase("--bogus", "1", "engine: unknown option '--bogus'")]
+    [TestCase("--device", "tpu", "engine: device: ")]
+    [TestCase("--device", "cpu:many", "engine: device: ")]
+    [TestCase("--device", "opencl:99", "engine: device: ")]  // absent either way: no such device, or no OpenCL at all
+    [TestCase("--device", "cuda:7", "engine: device: ")]     // no such device, or no CUDA driver at all
+    [TestCase("--config", "/nonexistent/x.yaml", "engine: config: cannot read '/nonexistent/x.yaml'")]
+    [TestCase("--data", "/nonexistent/world", "engine: /nonexistent/world/vocab.json: ")]
+    public void BadInputExitsTwoWithOneLineNamingIt(string flag, string value, string start)
+    {
+        string[] epochs = flag == "--epochs" ? [] : ["--epochs", "1"];
+        var dir = Path.Combine(_root, "run");
+        var result = EngineProcess.Run(["train", "--out", dir, .. epochs, flag, value]);
         Assert.That(result.ExitCode, Is.EqualTo(2), result.Output + result.Error);
-        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(ErrorLines(result), Has.Length.EqualTo(1), result.Error);
+        Assert.That(result.Error, Does.StartWith(start));
+        if (flag == "--device") Assert.That(result.Error, Does.Contain($"'{value}'"));
+        Assert.That(Directory.Exists(dir), Is.False, "bad input leaves no run folder behind");
+    }
+
+    [TestCase("data:\n  num_entities: [6\n", "c.yaml", TestName = "MalformedYamlConfigExitsTwo")]
+    [TestCase("d_model: wide\n", "d_model", TestName = "ConfigValueOfTheWrongKindExitsTwo")]
+    [TestCase("data:\n  num_entitys: 6\n", "num_entitys", TestName = "ConfigWithAnUnknownSettingExitsTwo")]
+    public void BadConfigFileExitsTwoWithOneLineNamingIt(string yaml, string named)
+    {
+        var config = Path.Combine(_root, "c.yaml");
+        File.WriteAllText(config, yaml);
+        var result = EngineProcess.Run("train", "--config", config, "--out", Path.Combine(_root, "run"), "--epochs", "1");
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output + result.Error);
+        Assert.That(ErrorLines(result), Has.Length.EqualTo(1), result.Error);
         Assert.That(result.Error, Does.Contain(named));
-        Assert.That(lines, Has.Length.EqualTo(1), result.Error);
+    }
+
+    [TestCase("train.json", "[{\"input_text\": \"<e_0><r_0>\", ", TestName = "TruncatedTrainJsonExitsTwo")]
+    [TestCase("train.json", "[{\"input_text\": \"<e_0><r_0>\", \"target_text\": \"<e_0><r_0><e_9>\"}]", TestName = "TrainJsonWithAnUnknownTokenExitsTwo")]
+    [TestCase("vocab.json", "{\"tokens\": 3}", TestName = "VocabularyThatIsNoListExitsTwo")]
+    public void MalformedDatasetExitsTwoWithOneLineNamingTheFile(string file, string text)
+    {
+        var data = Path.Combine(_root, "world");
+        var generated = EngineProcess.Run("data", "generate", "--out", data, "--entities", "6", "--relations", "20");
+        Assert.That(generated.ExitCode, Is.EqualTo(0), generated.Error);
+        File.WriteAllText(Path.Combine(data, file), text);
+        var result = EngineProcess.Run("train", "--data", data, "--out", Path.Combine(_root, "run"), "--epochs", "1");
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output + result.Error);
+        Assert.That(ErrorLines(result), Has.Length.EqualTo(1), result.Error);
+        Assert.That(result.Error, Does.Contain(Path.Combine(data, file)));
+    }
+
+    [TestCase("checkpoint.safetensors", 0.5)]
+    [TestCase("checkpoint.safetensors", 0.0)]
+    [TestCase("checkpoint.optim.safetensors", 0.5)]
+    public void TruncatedCheckpointOnResumeExitsTwoWithOneLineNamingIt(string file, double keep)
+    {
+        var dir = Path.Combine(_root, "run");
+        var first = EngineProcess.Run(["train", "--out", dir, "--epochs", "1", .. SmallWorld]);
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.Error);
+        var path = Path.Combine(dir, file);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(int)(bytes.Length * keep)]);
+        var resumed = EngineProcess.Run(["train", "--out", dir, "--epochs", "2", "--resume", .. SmallWorld]);
+        Assert.That(resumed.ExitCode, Is.EqualTo(2), resumed.Output + resumed.Error);
+        Assert.That(ErrorLines(resumed), Has.Length.EqualTo(1), resumed.Error);
+        Assert.That(resumed.Error, Does.Contain(path));
+        Assert.That(File.Exists(Path.Combine(dir, "failed.json")), Is.False, "bad input is not a failed run");
     }
 
     [Test]

@@ -2,6 +2,7 @@ using CommandLine;
 using Engine.Kernels;
 using Engine.Train.Config;
 using Engine.Train.Grid;
+using Engine.Train.Training;
 using Spectre.Console;
 
 namespace Engine.Cli.Verbs;
@@ -65,6 +66,7 @@ public static class GridVerb
             return 0;
         }
 
+        using (Trainer.OpenDevice(options.Device)) { } // a bad --device is bad input, not a failure of every run
         var onCpu = options.Device.Trim().StartsWith("cpu", StringComparison.OrdinalIgnoreCase);
         var inventory = onCpu ? null : DeviceInventory.Collect();
         var device = inventory?.Resolve(options.Device) ?? options.Device; // "auto" → what it picks, once for all runs
@@ -80,7 +82,9 @@ public static class GridVerb
             ? runner.Run(taskIndex, p => { if (p.Event is { } e) output.WriteLine($"{Overview(p)}  {e}"); })
             : RunLive(runner, taskIndex);
         output.WriteLine($"grid done: {outcome.Finished}/{outcome.Total} finished ({outcome.Skipped} already), {outcome.Failed} failed");
-        return outcome.Failed > 0 ? 1 : 0;
+        if (outcome.Failed == 0) return 0;
+        Console.Error.WriteLine($"engine: {outcome.Failed} of {outcome.Total} runs failed (the reasons are in {Path.Combine(runner.Directory, "runs")}/<id>/failed.json)");
+        return 1;
     }
 
     private static GridOutcome RunLive(GridRunner runner, int? taskIndex)

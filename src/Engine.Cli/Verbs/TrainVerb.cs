@@ -19,26 +19,28 @@ public sealed class TrainOptions : SettingsFlags
 /// <summary><c>engine train</c>: one run, with a progress bar on a terminal and plain lines otherwise.</summary>
 public static class TrainVerb
 {
+    /// <summary>Trains; a run that fails (not bad input) gets <c>failed.json</c> in its folder, as in a grid, and exit code 1.</summary>
     public static int Run(TrainOptions options, TextWriter output)
     {
         var settings = options.Resolve();
-        using var trainer = new Trainer(settings, options.Out, options.Resume);
-        var facts = trainer.Dataset.TrainingFacts.Count;
-        output.WriteLine($"engine train: {trainer.Model.Device.Description}; {facts} training facts, " +
-            $"{trainer.Model.Parameters.ParameterCount:N0} parameters; width {settings.Width}, depth {settings.Depth}, " +
-            $"{settings.Epochs} epochs → {trainer.Files.Directory}");
-        RunSummary summary;
+        var files = new RunFiles(options.Out);
         try
         {
-            summary = Console.IsOutputRedirected || output != Console.Out ? RunPlain(trainer, output) : RunWithBar(trainer, settings.Epochs);
+            using var trainer = new Trainer(settings, options.Out, options.Resume);
+            var facts = trainer.Dataset.TrainingFacts.Count;
+            output.WriteLine($"engine train: {trainer.Model.Device.Description}; {facts} training facts, " +
+                $"{trainer.Model.Parameters.ParameterCount:N0} parameters; width {settings.Width}, depth {settings.Depth}, " +
+                $"{settings.Epochs} epochs → {trainer.Files.Directory}");
+            var summary = Console.IsOutputRedirected || output != Console.Out ? RunPlain(trainer, output) : RunWithBar(trainer, settings.Epochs);
+            output.WriteLine(Describe(summary, trainer.Files));
+            return 0;
         }
-        catch (TrainingDivergedException e)
+        catch (Exception e) when (!Program.IsBadInput(e))
         {
-            Console.Error.WriteLine($"engine: training diverged: {e.Message}");
+            if (Directory.Exists(files.Directory)) files.TryRecordFailure(e);
+            Program.ReportFailure(e);
             return 1;
         }
-        output.WriteLine(Describe(summary, trainer.Files));
-        return 0;
     }
 
     private static RunSummary RunPlain(Trainer trainer, TextWriter output)

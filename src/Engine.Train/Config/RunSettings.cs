@@ -52,7 +52,8 @@ public sealed record RunSettings
         Entities, Relations, CategorySize, AtomicOod, CompositionalOod, AnalogicalOod, FInverse, DuplicateRelation,
         (ulong)DataSeed);
 
-    /// <summary>Throws <see cref="SettingsException"/> naming the first invalid setting.</summary>
+    /// <summary>Throws <see cref="SettingsException"/> naming the first invalid setting by its flag; the world
+    /// settings are checked as the generator checks them unless the dataset is read from <see cref="DataDir"/>.</summary>
     public RunSettings Validate()
     {
         Require(Entities >= 2, "entities", $"must be at least 2 (got {Entities})");
@@ -65,6 +66,7 @@ public sealed record RunSettings
         Ratio(AtomicOod, "atomic-ood");
         Ratio(CompositionalOod, "compositional-ood");
         Ratio(AnalogicalOod, "analogical-ood");
+        if (DataDir is null) ValidateWorld();
         Require(Width >= 1, "width", $"must be positive (got {Width})");
         Require(Depth >= 1, "depth", $"must be positive (got {Depth})");
         Require(Heads >= 1, "heads", $"must be positive (got {Heads})");
@@ -80,6 +82,29 @@ public sealed record RunSettings
         Require(EvalEvery >= 1, "eval-every", $"must be positive (got {EvalEvery})");
         Require(CheckpointEvery >= 0, "checkpoint-every", $"must be ≥ 0 (got {CheckpointEvery})");
         return this;
+    }
+
+    /// <summary>The generator's own checks (N ≥ 6, 3 ≤ k ≤ N/2, enough relations, …), named by flag.</summary>
+    private void ValidateWorld()
+    {
+        try
+        {
+            ToWorldSettings().Validate();
+        }
+        catch (World.WorldSettingsException e)
+        {
+            var flag = e.Setting switch
+            {
+                World.WorldSettings.Names.Entities => "entities",
+                World.WorldSettings.Names.Relations => "relations",
+                World.WorldSettings.Names.CategorySize => "category-size",
+                World.WorldSettings.Names.AtomicOodRatio => "atomic-ood",
+                World.WorldSettings.Names.CompositionalOodRatio => "compositional-ood",
+                World.WorldSettings.Names.AnalogicalOodRatio => "analogical-ood",
+                _ => e.Setting,
+            };
+            throw new SettingsException(flag, e.Reason);
+        }
     }
 
     private static void Ratio(double value, string name) =>

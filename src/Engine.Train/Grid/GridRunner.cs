@@ -86,9 +86,9 @@ public sealed class GridRunner(GridSpec spec, string directory, string device, i
             }
             catch (Exception e)
             {
-                RecordFailure(folder, e);
+                new RunFiles(folder).TryRecordFailure(e);
                 lock (gate) { running--; failed++; trained++; }
-                Report($"run {run.Index} ({run.Id}) FAILED: {e.Message}");
+                Report($"run {run.Index} ({run.Id}) FAILED: {RunFailure.Describe(e)}");
             }
         });
         return new GridOutcome(selected.Count, done, failed, skipped);
@@ -117,12 +117,5 @@ public sealed class GridRunner(GridSpec spec, string directory, string device, i
     public string RunDevice { get; } =
         device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase) ? $"cpu:{threadsPerRun}" : device;
 
-    private Device OpenDevice() => Device.Open(RunDevice);
-
-    private static void RecordFailure(string folder, Exception e)
-    {
-        System.IO.Directory.CreateDirectory(folder);
-        var failure = new { error = e.Message, type = e.GetType().Name, time = DateTime.UtcNow.ToString("O") };
-        AtomicFile.WriteAllText(Path.Combine(folder, "failed.json"), JsonSerializer.Serialize(failure, new JsonSerializerOptions { WriteIndented = true }));
-    }
+    private Device OpenDevice() => Trainer.OpenDevice(RunDevice);
 }

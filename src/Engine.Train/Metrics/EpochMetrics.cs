@@ -3,16 +3,20 @@ using System.Text.Json.Serialization;
 
 namespace Engine.Train.Metrics;
 
-/// <summary>Accuracy (argmax over all V), mean cross-entropy and mean target probability of one probe type.</summary>
+/// <summary>
+/// Accuracy (argmax over all V), mean cross-entropy and mean target probability of one probe type over its
+/// <see cref="Count"/> facts; the three are null for a type without facts (n = 0).
+/// </summary>
 public sealed record ProbeScore(
-    [property: JsonPropertyName("acc")] double Accuracy,
-    [property: JsonPropertyName("ce")] double CrossEntropy,
-    [property: JsonPropertyName("prob")] double Probability,
+    [property: JsonPropertyName("acc")] double? Accuracy,
+    [property: JsonPropertyName("ce")] double? CrossEntropy,
+    [property: JsonPropertyName("prob")] double? Probability,
     [property: JsonPropertyName("n")] int Count);
 
 /// <summary>
-/// One line of <c>metrics.jsonl</c>: everything measured in one probe pass. Undefined values (e.g.
-/// parallelism over an empty OOD set) are written as null.
+/// One line of <c>metrics.jsonl</c>: everything measured in one probe pass. <see cref="Probes"/> has all seven
+/// types (lines written before that may lack the empty ones). Undefined values (e.g. parallelism or attention
+/// over an empty OOD set, the scores of a type with n = 0) are written as null.
 /// </summary>
 public sealed record EpochMetrics
 {
@@ -32,10 +36,13 @@ public sealed record EpochMetrics
     public double? Parallelogram { get; init; }
     public double? AnalogyAddition { get; init; }
     public double? Isometry { get; init; }
-    /// <summary>Attention weight of the &lt;f&gt; query on the source key, [layer][head], over all analogical probes.</summary>
-    public IReadOnlyList<IReadOnlyList<double>> AttnFToSource { get; init; } = [];
-    public IReadOnlyList<IReadOnlyList<double>> AttnFToSourceId { get; init; } = [];
-    public IReadOnlyList<IReadOnlyList<double>> AttnFToSourceOod { get; init; } = [];
+    /// <summary>Mean attention weight of the &lt;f&gt; query on the source key, [layer][head], over the (e, &lt;f&gt;)
+    /// facts of both analogical probe types (&lt;f_inv&gt; facts are not among them).</summary>
+    public IReadOnlyList<IReadOnlyList<double?>> AttnFToSource { get; init; } = [];
+    /// <summary>The same over the id_analogical (e, &lt;f&gt;) facts only.</summary>
+    public IReadOnlyList<IReadOnlyList<double?>> AttnFToSourceId { get; init; } = [];
+    /// <summary>The same over the ood_analogical (e, &lt;f&gt;) facts only; null when there are none.</summary>
+    public IReadOnlyList<IReadOnlyList<double?>> AttnFToSourceOod { get; init; } = [];
     /// <summary>Wall time since the run started, in seconds.</summary>
     public double Seconds { get; init; }
     /// <summary>Training tokens processed so far.</summary>

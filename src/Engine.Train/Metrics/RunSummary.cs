@@ -40,18 +40,22 @@ public sealed record RunSummary
         var types = new Dictionary<string, TypeSummary>();
         foreach (var type in ProbeTypes.All)
         {
-            var scores = passes.Where(p => p.Probes.ContainsKey(type)).Select(p => p.Probes[type]).ToList();
-            if (scores.Count == 0 || scores[^1].Count == 0) continue;
-            types[type] = new TypeSummary(scores[^1].Accuracy, scores.Max(s => s.Accuracy),
-                scores[^1].Probability, scores.Max(s => s.Probability), scores[^1].CrossEntropy);
+            // A type without facts (n = 0, null scores; or absent from older lines) has no summary.
+            var scores = passes.Select(p => p.Probes.GetValueOrDefault(type))
+                .OfType<ProbeScore>()
+                .Where(s => s is { Count: > 0, Accuracy: not null, Probability: not null, CrossEntropy: not null })
+                .ToList();
+            if (scores.Count == 0) continue;
+            types[type] = new TypeSummary(scores[^1].Accuracy!.Value, scores.Max(s => s.Accuracy!.Value),
+                scores[^1].Probability!.Value, scores.Max(s => s.Probability!.Value), scores[^1].CrossEntropy!.Value);
         }
         int? firstSuccess = null;
         var timesLost = 0;
         bool? previous = null;
         foreach (var pass in passes)
         {
-            if (!pass.Probes.TryGetValue(ProbeTypes.OodAnalogical, out var ood) || ood.Count == 0) continue;
-            var success = ood.Accuracy >= successThreshold;
+            if (!pass.Probes.TryGetValue(ProbeTypes.OodAnalogical, out var ood) || ood is not { Count: > 0, Accuracy: { } accuracy }) continue;
+            var success = accuracy >= successThreshold;
             if (success && firstSuccess is null) firstSuccess = pass.Epoch;
             if (previous == true && !success) timesLost++;
             previous = success;

@@ -46,42 +46,40 @@ public sealed class ProbeRunner : IDisposable
     }
 
     private (int, int)[] Pairs(IReadOnlyList<Fact> facts) =>
-        facts.Where(f => f.Input.Count == 2 && f.Input[1] == _functorToken).Select(f => (f.Input[0], f.Target)).ToArray();
+        facts.Where(IsFunctorQuery).Select(f => (f.Input[0], f.Target)).ToArray();
 
-    /// <summary>Measures everything; the caller fills epoch, step, loss, time.</summary>
+    /// <summary>
+    /// Measures everything; the caller fills epoch, step, loss, time. Every one of the seven types gets a score,
+    /// an empty one with n = 0 and undefined (null) accuracy, CE and probability.
+    /// </summary>
     public EpochMetrics Measure()
     {
         var probes = new Dictionary<string, ProbeScore>();
-        var layers = _model.Config.Depth;
-        var heads = _model.Config.Heads;
-        var attnId = new double[layers, heads];
-        var attnOod = new double[layers, heads];
+        var attnId = new SourceAttention(_model.Config.Depth, _model.Config.Heads);
+        var attnOod = new SourceAttention(_model.Config.Depth, _model.Config.Heads);
         foreach (var type in FactTypes.All)
         {
-            var facts = _dataset.Probes[type];
-            if (facts.Count == 0) continue;
             var attention = type switch
             {
                 FactType.IdAnalogical => attnId,
                 FactType.OodAnalogical => attnOod,
                 _ => null,
             };
-            probes[type.Label()] = Score(facts, attention);
+            probes[type.Label()] = Score(_dataset.Probes[type], attention);
         }
-        var idCount = _dataset.Probes[FactType.IdAnalogical].Count;
-        var oodCount = _dataset.Probes[FactType.OodAnalogical].Count;
         var geometry = Geometry();
         return geometry with
         {
             Probes = probes,
-            AttnFToSource = Combine(attnId, idCount, attnOod, oodCount),
-            AttnFToSourceId = Combine(attnId, idCount, attnId, 0),
-            AttnFToSourceOod = Combine(attnOod, oodCount, attnOod, 0),
+            AttnFToSource = SourceAttention.Mean(attnId, attnOod),
+            AttnFToSourceId = SourceAttention.Mean(attnId),
+            AttnFToSourceOod = SourceAttention.Mean(attnOod),
         };
     }
 
-    private ProbeScore Score(IReadOnlyList<Fact> facts, double[,]? attentionSum)
+    private ProbeScore Score(IReadOnlyList<Fact> facts, SourceAttention? attention)
     {
+        if (facts.Count == 0) return new ProbeScore(null, null, null, 0);
         double correct = 0, ce = 0, probability = 0;
         var vocab = _model.Config.VocabSize;
         for (var start = 0; start < facts.Count; start += Chunk)
@@ -102,14 +100,17 @@ public sealed class ProbeRunner : IDisposable
                     ce += _losses[i];
                     probability += Math.Exp(-(double)_losses[i]);
                 }
-                if (attentionSum is not null) AddAttentionToSource(attentionSum, facts, start, count, batch.SequenceLength);
+                if (attention is not null) AddAttentionToSource(attention, facts, start, count, batch.SequenceLength);
             }
         }
         return new ProbeScore(correct / facts.Count, ce / facts.Count, probability / facts.Count, facts.Count);
     }
 
-    /// <summary>Adds, per layer and head, the weight of the query at the &lt;f&gt; position (1) on the source key (0).</summary>
-    private void AddAttentionToSource(double[,] sum, IReadOnlyList<Fact> facts, int start, int count, int tokens)
+    /// <summary>
+    /// Adds, per layer and head, the weight of the query at the &lt;f&gt; position (1) on the source key (0), for
+    /// the (e, &lt;f&gt;) facts of the chunk only: &lt;f_inv&gt; facts are neither summed nor counted.
+    /// </summary>
+    private void AddAttentionToSource(SourceAttention attention, IReadOnlyList<Fact> facts, int start, int count, int tokens)
     {
         var heads = _model.Config.Heads;
         var host = new float[count * heads * tokens * tokens];
@@ -119,26 +120,15 @@ public sealed class ProbeRunner : IDisposable
             _model.Device.Download(probabilities.Data.Slice(0, host.Length), host);
             for (var b = 0; b < count; b++)
             {
-                var fact = facts[start + b];
-                if (fact.Input.Count != 2 || fact.Input[1] != _functorToken) continue;
-                for (var h = 0; h < heads; h++) sum[layer, h] += host[((b * heads + h) * tokens + 1) * tokens + 0];
+                if (!IsFunctorQuery(facts[start + b])) continue;
+                for (var h = 0; h < heads; h++) attention.Sum[layer, h] += host[((b * heads + h) * tokens + 1) * tokens + 0];
             }
         }
+        for (var b = 0; b < count; b++)
+            if (IsFunctorQuery(facts[start + b])) attention.Count++;
     }
 
-    private static IReadOnlyList<IReadOnlyList<double>> Combine(double[,] a, int countA, double[,] b, int countB)
-    {
-        var total = countA + countB;
-        var result = new List<IReadOnlyList<double>>();
-        for (var layer = 0; layer < a.GetLength(0); layer++)
-        {
-            var row = new double[a.GetLength(1)];
-            for (var h = 0; h < row.Length; h++)
-                row[h] = total == 0 ? double.NaN : ((countA > 0 ? a[layer, h] : 0) + (countB > 0 ? b[layer, h] : 0)) / total;
-            result.Add(row);
-        }
-        return result;
-    }
+    private bool IsFunctorQuery(Fact fact) => fact.Input.Count == 2 && fact.Input[1] == _functorToken;
 
     /// <summary>Entity rows 0…N−1 and the &lt;f&gt; row (as row N) of a V×d matrix, in float64.</summary>
     private RowMatrix EntityRows(Tensor<float> matrix)

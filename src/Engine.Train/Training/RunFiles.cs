@@ -30,6 +30,28 @@ public sealed class RunFiles(string directory)
         foreach (var temp in System.IO.Directory.GetFiles(Directory, ".*.tmp", SearchOption.AllDirectories)) File.Delete(temp);
     }
 
+    /// <summary>
+    /// Writes <c>failed.json</c> (<c>error</c>: <see cref="RunFailure.Describe"/>, <c>type</c>, <c>time</c>), the mark
+    /// of a failed run that reports read. Best effort: a folder that cannot take it (the failure may be exactly
+    /// that) leaves the run looking unfinished, and the original error is what matters.
+    /// </summary>
+    /// <returns>Whether the file was written.</returns>
+    public bool TryRecordFailure(Exception error)
+    {
+        var failure = new { error = RunFailure.Describe(error), type = error.GetType().Name, time = DateTime.UtcNow.ToString("O") };
+        try
+        {
+            WriteText(Failed, System.Text.Json.JsonSerializer.Serialize(failure, FailureJson));
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions FailureJson = new() { WriteIndented = true };
+
     public void AppendMetricsLine(string line)
     {
         using var stream = new FileStream(Metrics, FileMode.Append, FileAccess.Write, FileShare.Read);

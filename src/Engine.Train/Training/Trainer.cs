@@ -38,39 +38,68 @@ public sealed class Trainer : IDisposable
     private int _lastCheckpointEpoch;
 
     /// <summary>Prepares a run in <paramref name="directory"/>; with <paramref name="resume"/>, from its checkpoint.</summary>
-    /// <exception cref="SettingsException">Invalid settings, or a folder that holds another run.</exception>
+    /// <exception cref="SettingsException">Invalid settings (the device included), or a folder that holds another run.</exception>
     /// <exception cref="InvalidDataException">A checkpoint that cannot be resumed from (the message names the file).</exception>
     public Trainer(RunSettings settings, string directory, bool resume, Device? device = null)
     {
         _settings = settings.Validate();
         _files = new RunFiles(directory);
+        if (File.Exists(_files.Directory)) throw new SettingsException("out", $"'{_files.Directory}' is a file, not a run folder");
         _dataset = LoadDataset(settings);
-        Directory.CreateDirectory(_files.Directory);
-        _files.RemoveStaleTemporaries();
-        if (resume) CheckResumable();
-        else if (File.Exists(_files.Checkpoint) || File.Exists(_files.Summary))
+        if (!resume && (File.Exists(_files.Checkpoint) || File.Exists(_files.Summary)))
             throw new SettingsException("out", $"'{_files.Directory}' already holds a run; use --resume to continue it or choose another --out");
-
-        _device = device ?? Device.Open(settings.Device);
+        // The device is opened before the run folder is made, so a bad --device leaves nothing behind.
+        _device = device ?? OpenDevice(settings.Device);
         OwnsDevice = device is null;
-        var config = new GptConfig(_dataset.VocabularySize, settings.Width, settings.Depth, settings.Heads,
-            settings.Tied, settings.AttentionOnly, settings.RopeBase);
-        _model = new Gpt<float>(config, _device, (ulong)settings.Seed);
-        _tape = new Tape<float>(_device);
-        _optimizer = new AdamOptimizer<float>(_model.Parameters, new OptimizerConfig(
-            settings.Optimizer == "adamw" ? OptimizerKind.AdamW : OptimizerKind.Adam,
-            settings.Lr, settings.WeightDecay, WarmupSteps: settings.Warmup));
-        _inputs = new GptInputs(_device, config.VocabSize);
-        _encoder = new BatchEncoder(settings.Batch);
-        _probes = new ProbeRunner(_dataset, _model, _tape);
-        _order = Enumerable.Range(0, _dataset.TrainingFacts.Count).ToArray();
-        var stepsPerEpoch = (_order.Length + settings.Batch - 1) / settings.Batch;
-        _stepLosses = _device.Allocate<float>(Math.Max(stepsPerEpoch, 1));
-        _hostLosses = new float[stepsPerEpoch];
-        _random = new WorldRandom((ulong)settings.Seed);
-        _state = new TrainingState(0, 0, 0, 0, _random.State);
-        if (resume) Restore();
-        else Start();
+        try
+        {
+            Directory.CreateDirectory(_files.Directory);
+            _files.RemoveStaleTemporaries();
+            if (resume) CheckResumable();
+            var config = new GptConfig(_dataset.VocabularySize, settings.Width, settings.Depth, settings.Heads,
+                settings.Tied, settings.AttentionOnly, settings.RopeBase);
+            _model = new Gpt<float>(config, _device, (ulong)settings.Seed);
+            _tape = new Tape<float>(_device);
+            _optimizer = new AdamOptimizer<float>(_model.Parameters, new OptimizerConfig(
+                settings.Optimizer == "adamw" ? OptimizerKind.AdamW : OptimizerKind.Adam,
+                settings.Lr, settings.WeightDecay, WarmupSteps: settings.Warmup));
+            _inputs = new GptInputs(_device, config.VocabSize);
+            _encoder = new BatchEncoder(settings.Batch);
+            _probes = new ProbeRunner(_dataset, _model, _tape);
+            _order = Enumerable.Range(0, _dataset.TrainingFacts.Count).ToArray();
+            var stepsPerEpoch = (_order.Length + settings.Batch - 1) / settings.Batch;
+            _stepLosses = _device.Allocate<float>(Math.Max(stepsPerEpoch, 1));
+            _hostLosses = new float[stepsPerEpoch];
+            _random = new WorldRandom((ulong)settings.Seed);
+            _state = new TrainingState(0, 0, 0, 0, _random.State);
+            if (resume) Restore();
+            else Start();
+        }
+        catch
+        {
+            if (OwnsDevice) _device.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens the device named by the <c>device</c> setting (see <see cref="Device.Open"/>).</summary>
+    /// <exception cref="SettingsException">The spec names no known device, a device that does not exist, or a backend
+    /// whose library is not installed: the setting is wrong for this machine.</exception>
+    public static Device OpenDevice(string spec)
+    {
+        try
+        {
+            return Device.Open(spec);
+        }
+        catch (ArgumentException e)
+        {
+            var message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+            throw new SettingsException("device", message);
+        }
+        catch (Kernels.Native.NativeLibraryMissingException e)
+        {
+            throw new SettingsException("device", $"'{spec}' is not available here: {e.Library} was not found (tried {string.Join("; ", e.Attempts)})");
+        }
     }
 
     private bool OwnsDevice { get; }

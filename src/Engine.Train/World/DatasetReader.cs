@@ -237,6 +237,10 @@ public static class DatasetReader
         {
             throw new DatasetFormatException(path, $"invalid JSON: {e.Message}", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetFormatException(path, $"cannot read the file: {e.Message}", e);
+        }
     }
 
     private static string StringField(string path, string where, JsonElement entry, string name)

@@ -11,8 +11,12 @@ public sealed class WorldSettingsException : ArgumentException
         : base($"{setting}: {reason}")
     {
         Setting = setting;
+        Reason = reason;
     }
 
     /// <summary>The config-file name of the offending setting (e.g. <c>sub_size</c>).</summary>
     public string Setting { get; }
+
+    /// <summary>The problem, without the setting's name in front.</summary>
+    public string Reason { get; }
 }

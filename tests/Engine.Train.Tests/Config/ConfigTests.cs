@@ -120,6 +120,28 @@ public class ConfigTests
             Throws.TypeOf<SettingsException>().With.Property("Setting").EqualTo("lr"));
     }
 
+    [TestCase(4, 10000, null, "entities", "N = 4 is too small")]
+    [TestCase(10, 3, null, "relations", "R = 3 is below k − 1 = 4")]
+    [TestCase(10, 10000, 2, "category-size", "k = 2 is below 3")]
+    public void TheGeneratorsWorldChecksRunUpFrontNamedByFlag(int entities, int relations, int? categorySize, string flag, string reason)
+    {
+        var settings = new RunSettings { Entities = entities, Relations = relations, CategorySize = categorySize };
+        Assert.That(() => settings.Validate(), Throws.TypeOf<SettingsException>()
+            .With.Property("Setting").EqualTo(flag).And.Message.StartsWith($"{flag}: {reason}"));
+        // A dataset read from a folder brings its own world: the generator's knobs are not used, so not checked.
+        Assert.That(() => (settings with { DataDir = "/data/world" }).Validate(), Throws.Nothing);
+    }
+
+    [TestCase("tpu", "unknown device 'tpu'")]
+    [TestCase("cpu:-2", "device 'cpu:-2': the part after ':' must be a non-negative integer")]
+    public void AnUnusableDeviceIsABadDeviceSetting(string spec, string message)
+    {
+        Assert.That(() => Engine.Train.Training.Trainer.OpenDevice(spec), Throws.TypeOf<SettingsException>()
+            .With.Property("Setting").EqualTo("device").And.Message.StartsWith($"device: {message}").And.Message.Not.Contains("(Parameter"));
+        using var cpu = Engine.Train.Training.Trainer.OpenDevice("cpu:1");
+        Assert.That(cpu.Name, Does.StartWith("cpu"));
+    }
+
     [Test]
     public void JsonRoundTripKeepsEverySetting()
     {

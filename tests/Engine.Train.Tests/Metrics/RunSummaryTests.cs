@@ -74,4 +74,49 @@ public class RunSummaryTests
         Assert.That(back.Probes[ProbeTypes.IdAtomic].Count, Is.EqualTo(20));
         Assert.That(EpochMetrics.Defined(double.NaN), Is.Null);
     }
+
+    [Test]
+    public void TypesWithoutFactsAreWrittenWithNullScoresAndLeftOutOfTheSummary()
+    {
+        var empty = new ProbeScore(null, null, null, 0);
+        var passes = new[] { Pass(1, 0, 0.5), Pass(2, 1, 1) }
+            .Select(p => p with { Probes = new Dictionary<string, ProbeScore>(p.Probes) { [ProbeTypes.OodAtomic] = empty } })
+            .ToList();
+        var line = passes[1].ToJsonLine();
+        Assert.That(line, Does.Contain("\"ood_atomic\":{\"acc\":null,\"ce\":null,\"prob\":null,\"n\":0}"));
+        Assert.That(EpochMetrics.FromJsonLine(line).Probes[ProbeTypes.OodAtomic], Is.EqualTo(empty));
+
+        var s = RunSummary.FromMetrics(passes);
+        Assert.That(s.Types.Keys, Is.EquivalentTo(new[] { ProbeTypes.OodAnalogical, ProbeTypes.IdAtomic }));
+        Assert.That((s.FirstOodAnalogySuccessEpoch, s.FinalOodAnalogySuccess), Is.EqualTo(((int?)2, true)));
+
+        // An empty OOD-analogy set never counts as solved (nor as lost).
+        var noOod = passes.Select(p => p with { Probes = new Dictionary<string, ProbeScore>(p.Probes) { [ProbeTypes.OodAnalogical] = empty } }).ToList();
+        var t = RunSummary.FromMetrics(noOod);
+        Assert.That((t.FirstOodAnalogySuccessEpoch, t.FinalOodAnalogySuccess, t.TimesLost), Is.EqualTo(((int?)null, false, 0)));
+        Assert.That(t.Types.ContainsKey(ProbeTypes.OodAnalogical), Is.False);
+    }
+
+    [Test]
+    public void RunReaderReadsLinesWithEmptyTypesAndOlderLinesWithoutThem()
+    {
+        var dir = Directory.CreateTempSubdirectory("engine-reader-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "config.json"), new Engine.Train.Config.RunSettings().ToJson());
+            var empty = new ProbeScore(null, null, null, 0);
+            var withEmpty = Pass(2, 1, 1) with { Probes = new Dictionary<string, ProbeScore>(Pass(2, 1, 1).Probes) { [ProbeTypes.OodAtomic] = empty } };
+            File.WriteAllLines(Path.Combine(dir, "metrics.jsonl"), [Pass(1, 0, 0.5).ToJsonLine(), withEmpty.ToJsonLine()]);
+            var record = Engine.Train.Report.RunReader.Read(dir, "r", null, new Dictionary<string, string>(), 1.0);
+            Assert.That(record.Problems, Is.Empty);
+            Assert.That(record.Metrics, Has.Count.EqualTo(2));
+            Assert.That(record.Metrics[1].Probes[ProbeTypes.OodAtomic], Is.EqualTo(empty));
+            Assert.That(record.Summary!.Types.Keys, Is.EquivalentTo(new[] { ProbeTypes.OodAnalogical, ProbeTypes.IdAtomic }));
+            Assert.That(record.Summary.Types[ProbeTypes.IdAtomic].BestAcc, Is.EqualTo(1));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -86,7 +86,7 @@ internal sealed class SyntheticGrid : IDisposable
         Probes = ProbeTypes.All.Select((type, i) => (type, i)).ToDictionary(
             p => p.type,
             p => p.type == ProbeTypes.OodAtomic
-                ? new ProbeScore(0, 0, 0, 0)
+                ? new ProbeScore(null, null, null, 0)
                 : new ProbeScore(Accuracy(s.Width, s.Depth, s.Seed, p.i, epoch), 1.0 / (1 + epoch), 0.5 * Accuracy(s.Width, s.Depth, s.Seed, p.i, epoch), 4)),
         DirichletNorm = 2.0 - epoch * 0.1,
         DirichletHeadNorm = 2.0 - epoch * 0.12,

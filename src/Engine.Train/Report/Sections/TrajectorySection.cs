@@ -38,8 +38,8 @@ public static class TrajectorySection
         {
             var type = ProbeTypes.All[t];
             var points = run.Metrics
-                .Where(m => m.Step > 0 && m.Probes.TryGetValue(type, out var p) && p.Count > 0)
-                .Select(m => new SeriesPoint(m.Step, m.Probes[type].Accuracy)).ToList();
+                .Where(m => m.Step > 0 && Accuracy(m, type).HasValue)
+                .Select(m => new SeriesPoint(m.Step, Accuracy(m, type)!.Value)).ToList();
             if (points.Count == 0)
             {
                 without.Add(type);
@@ -97,13 +97,17 @@ public static class TrajectorySection
         var byEpoch = new SortedDictionary<int, List<(double Step, double Acc)>>();
         foreach (var run in runs)
             foreach (var m in run.Metrics)
-                if (m.Step > 0 && m.Probes.TryGetValue(type, out var p) && p.Count > 0 && double.IsFinite(p.Accuracy))
+                if (m.Step > 0 && Accuracy(m, type) is { } accuracy)
                 {
                     if (!byEpoch.TryGetValue(m.Epoch, out var list)) byEpoch[m.Epoch] = list = [];
-                    list.Add((m.Step, p.Accuracy));
+                    list.Add((m.Step, accuracy));
                 }
         return [.. byEpoch.Values.Select(l => new SeriesPoint(l.Average(v => v.Step), l.Average(v => v.Acc)))];
     }
+
+    /// <summary>The pass's accuracy on <paramref name="type"/>; null when the type has no facts (n = 0) or is absent.</summary>
+    private static double? Accuracy(EpochMetrics pass, string type) =>
+        pass.Probes.GetValueOrDefault(type) is { Count: > 0, Accuracy: { } accuracy } && double.IsFinite(accuracy) ? accuracy : null;
 
     internal static IReadOnlyList<SeriesPoint> Thin(List<SeriesPoint> points)
     {
