@@ -57,13 +57,17 @@ public sealed class OpGradCheckTests
         AssertPasses(GradChecker.Check(store, tape => LinearOp.Forward(tape, store["x"], store["w"], store["b"], "y")));
     }
 
-    [TestCase(false, false)]
-    [TestCase(true, false)]
-    [TestCase(false, true)]
-    [TestCase(true, true)]
-    public void MatMulEveryTransposeCombination(bool transposeA, bool transposeB)
+    // Odd, distinct sizes catch swapped strides; 1 and 9 reach the edge paths of a row or column.
+    [TestCase(false, false, 3, 5, 7)]
+    [TestCase(true, false, 3, 5, 7)]
+    [TestCase(false, true, 3, 5, 7)]
+    [TestCase(true, true, 3, 5, 7)]
+    [TestCase(false, false, 1, 9, 3)]
+    [TestCase(true, false, 9, 1, 5)]
+    [TestCase(false, true, 5, 3, 1)]
+    [TestCase(true, true, 7, 9, 11)]
+    public void MatMulEveryTransposeCombination(bool transposeA, bool transposeB, int m, int n, int k)
     {
-        const int m = 3, n = 5, k = 7; // odd, distinct sizes catch swapped strides
         var aShape = transposeA ? Shape.Of(k, m) : Shape.Of(m, k);
         var bShape = transposeB ? Shape.Of(n, k) : Shape.Of(k, n);
         using var store = Store(13, ("a", aShape), ("b", bShape));
@@ -99,7 +103,9 @@ public sealed class OpGradCheckTests
     [TestCase(3, 6, 1)]
     [TestCase(4, 4, 1)]
     [TestCase(1, 8, 2)]
+    [TestCase(2, 8, 2)]
     [TestCase(3, 8, 2)]
+    [TestCase(4, 8, 4)]
     [TestCase(4, 12, 3)]
     public void Attention(int tokens, int channels, int heads)
     {
