@@ -106,6 +106,8 @@ public class TrainCommandTests
     [TestCase("--seed", "x", "engine: seed: ")]
     [TestCase("--eval-every", "0", "engine: eval-every: ")]
     [TestCase("--checkpoint-every", "-1", "engine: checkpoint-every: ")]
+    [TestCase("--seed", "-1", "engine: seed: ")]
+    [TestCase("--data-seed", "-3", "engine: data-seed: ")]
     [TestCase("--bogus", "1", "engine: unknown option '--bogus'")]
     [TestCase("--device", "tpu", "engine: device: ")]
     [TestCase("--device", "cpu:many", "engine: device: ")]

@@ -81,6 +81,8 @@ public sealed record RunSettings
         Require(Warmup >= 0, "warmup", $"must be ≥ 0 (got {Warmup})");
         Require(EvalEvery >= 1, "eval-every", $"must be positive (got {EvalEvery})");
         Require(CheckpointEvery >= 0, "checkpoint-every", $"must be ≥ 0 (got {CheckpointEvery})");
+        Require(Seed >= 0, "seed", $"must be ≥ 0 (got {Seed})");
+        Require(DataSeed >= 0, "data-seed", $"must be ≥ 0 (got {DataSeed})");
         return this;
     }
 
