@@ -92,6 +92,7 @@ public class TrainCommandTests
     [TestCase("--data-seed", "x", "engine: data-seed: ")]
     [TestCase("--data-seed", "1.5", "engine: data-seed: ")]
     [TestCase("--width", "0", "engine: width: ")]
+    [TestCase("--width", "100000", "engine: width: ")]   // 1.2·10¹¹ parameters: more than the engine indexes
     [TestCase("--depth", "0", "engine: depth: ")]
     [TestCase("--heads", "0", "engine: heads: ")]
     [TestCase("--heads", "3", "engine: heads: ")]            // width 128 does not split into 3 heads

@@ -46,6 +46,7 @@ public sealed class Trainer : IDisposable
         _files = new RunFiles(directory);
         if (File.Exists(_files.Directory)) throw new SettingsException("out", $"'{_files.Directory}' is a file, not a run folder");
         _dataset = LoadDataset(settings);
+        var config = ModelConfig(settings, _dataset.VocabularySize);
         if (!resume && (File.Exists(_files.Checkpoint) || File.Exists(_files.Summary)))
             throw new SettingsException("out", $"'{_files.Directory}' already holds a run; use --resume to continue it or choose another --out");
         // The device is opened before the run folder is made, so a bad --device leaves nothing behind.
@@ -56,8 +57,6 @@ public sealed class Trainer : IDisposable
             Directory.CreateDirectory(_files.Directory);
             _files.RemoveStaleTemporaries();
             if (resume) CheckResumable();
-            var config = new GptConfig(_dataset.VocabularySize, settings.Width, settings.Depth, settings.Heads,
-                settings.Tied, settings.AttentionOnly, settings.RopeBase);
             _model = new Gpt<float>(config, _device, (ulong)settings.Seed);
             _tape = new Tape<float>(_device);
             _optimizer = new AdamOptimizer<float>(_model.Parameters, new OptimizerConfig(
@@ -80,6 +79,32 @@ public sealed class Trainer : IDisposable
             if (OwnsDevice) _device.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The model of these settings over a vocabulary of <paramref name="vocabSize"/>, validated.</summary>
+    /// <exception cref="SettingsException">The model is invalid as a whole, e.g. too large to index (named by flag).</exception>
+    private static GptConfig ModelConfig(RunSettings settings, int vocabSize)
+    {
+        var config = new GptConfig(vocabSize, settings.Width, settings.Depth, settings.Heads,
+            settings.Tied, settings.AttentionOnly, settings.RopeBase);
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            var flag = e.ParamName switch
+            {
+                nameof(GptConfig.VocabSize) => "relations",
+                nameof(GptConfig.Depth) => "depth",
+                nameof(GptConfig.Heads) => "heads",
+                nameof(GptConfig.RopeBase) => "rope-base",
+                _ => "width",
+            };
+            var message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+            throw new SettingsException(flag, message);
+        }
+        return config;
     }
 
     /// <summary>Opens the device named by the <c>device</c> setting (see <see cref="Device.Open"/>).</summary>
