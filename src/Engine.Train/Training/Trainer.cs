@@ -101,11 +101,14 @@ public sealed class Trainer : IDisposable
                 nameof(GptConfig.RopeBase) => "rope-base",
                 _ => "width",
             };
-            var message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
-            throw new SettingsException(flag, message);
+            throw new SettingsException(flag, MessageOf(e));
         }
         return config;
     }
+
+    /// <summary>The message without the " (Parameter 'name')" the runtime appends.</summary>
+    private static string MessageOf(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     /// <summary>Opens the device named by the <c>device</c> setting (see <see cref="Device.Open"/>).</summary>
     /// <exception cref="SettingsException">The spec names no known device, a device that does not exist, or a backend
@@ -118,8 +121,7 @@ public sealed class Trainer : IDisposable
         }
         catch (ArgumentException e)
         {
-            var message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
-            throw new SettingsException("device", message);
+            throw new SettingsException("device", MessageOf(e));
         }
         catch (Kernels.Native.NativeLibraryMissingException e)
         {
@@ -242,7 +244,7 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// One epoch; returns the mean training loss over its facts. The epoch's batches go to the device in one
     /// upload and its step losses come back in one download at the end, so a step never waits for the device
-    /// (TASK.md: only reading the loss for logging may). A non-finite loss is therefore found at the end of its
+    /// (only reading the loss for logging may). A non-finite loss is therefore found at the end of its
     /// epoch, before anything is written: the run stops there and the last checkpoint stays the last good one.
     /// </summary>
     private double TrainEpoch(int epoch)
