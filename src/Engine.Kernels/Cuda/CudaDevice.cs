@@ -40,7 +40,7 @@ public sealed class CudaDevice : KernelDevice
             var info = Runtime.Info;
             return $"CUDA {info.Name}, compute {info.ComputeMajor}.{info.ComputeMinor}, {info.Multiprocessors} SMs, " +
                    $"{info.TotalMemoryBytes >> 20} MiB; driver {Runtime.DriverVersion / 1000}.{Runtime.DriverVersion % 1000 / 10}, " +
-                   $"NVRTC {Runtime.NvrtcVersion.Major}.{Runtime.NvrtcVersion.Minor} → compute_{Runtime.Architecture}";
+                   $"NVRTC {Runtime.NvrtcVersion.Major}.{Runtime.NvrtcVersion.Minor} → {Runtime.ImageDescription}";
         }
     }
 

@@ -124,7 +124,7 @@ public sealed unsafe partial class CudaRuntime
     {
         EnsureCurrent();
         var key = KernelBinaryCache.ComputeKey(Backend, kernel.CudaSource, Info.Name,
-            $"{Info.ComputeMajor}.{Info.ComputeMinor}", $"compute_{Architecture}",
+            $"{Info.ComputeMajor}.{Info.ComputeMinor}", ImageDescription,
             $"nvrtc {NvrtcVersion.Major}.{NvrtcVersion.Minor}", $"driver {DriverVersion}", string.Join(' ', CompileOptions));
         if (Cache.TryRead(Backend, kernel.Name, key) is { Length: > 0 } cached)
         {
@@ -140,32 +140,38 @@ public sealed unsafe partial class CudaRuntime
             }
         }
 
-        var ptx = NvrtcCompiler.CompileToPtxBytes(kernel.CudaSource, kernel.Name, Architecture, CompileOptions);
+        var image = NvrtcCompiler.Compile(kernel.CudaSource, kernel.Name, Architecture, CompileOptions, Image);
         SourceBuilds++;
-        var compiled = LoadModule(kernel, ptx);
-        Cache.TryWrite(Backend, kernel.Name, key, ptx);
+        var compiled = LoadModule(kernel, image);
+        Cache.TryWrite(Backend, kernel.Name, key, image);
         return (compiled, KernelOrigin.Compiled);
     }
 
-    /// <summary>cuModuleLoadDataEx on NUL-terminated PTX (the JIT's error log captured), then the entry point.</summary>
-    private CompiledKernel LoadModule(KernelSource kernel, byte[] ptx)
+    /// <summary>cuModuleLoadDataEx on NUL-terminated PTX or on a CUBIN (the JIT's error log captured), then the entry point.</summary>
+    private CompiledKernel LoadModule(KernelSource kernel, byte[] image)
     {
-        if (ptx[^1] != 0) ptx = [.. ptx, 0];
+        if (Image == CudaImage.Ptx && image[^1] != 0) image = [.. image, 0];
         var log = new byte[16 * 1024];
         nint module;
         int result;
-        fixed (byte* image = ptx)
+        fixed (byte* imageBytes = image)
         fixed (byte* logBuffer = log)
         {
             var options = stackalloc int[] { CudaDriver.JitErrorLogBuffer, CudaDriver.JitErrorLogBufferSizeBytes };
             var optionValues = stackalloc void*[] { logBuffer, (void*)(nint)log.Length };
-            result = CudaDriver.cuModuleLoadDataEx(&module, image, 2, options, optionValues);
+            result = CudaDriver.cuModuleLoadDataEx(&module, imageBytes, 2, options, optionValues);
         }
         if (result != CudaDriver.Success)
         {
             var length = Array.IndexOf(log, (byte)0);
-            throw new CudaException($"cuModuleLoadDataEx({kernel.Name}, PTX for compute_{Architecture})", result,
-                Encoding.UTF8.GetString(log, 0, length < 0 ? log.Length : length));
+            var jitLog = Encoding.UTF8.GetString(log, 0, length < 0 ? log.Length : length);
+            if (Image == CudaImage.Cubin)
+            {
+                jitLog += $"{(jitLog.Length > 0 ? "\n" : "")}NVRTC {NvrtcVersion.Major}.{NvrtcVersion.Minor} is newer than the driver " +
+                    $"(CUDA {DriverVersion / 1000}.{DriverVersion % 1000 / 10}); a CUBIN loads only within the driver's major version. " +
+                    "Point ENGINE_NVRTC at an NVRTC no newer than the driver, or update the driver.";
+            }
+            throw new CudaException($"cuModuleLoadDataEx({kernel.Name}, {ImageDescription})", result, jitLog);
         }
         var name = Encoding.UTF8.GetBytes(kernel.Name + "\0");
         nint function;

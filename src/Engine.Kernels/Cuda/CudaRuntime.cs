@@ -36,6 +36,7 @@ public sealed unsafe partial class CudaRuntime : IKernelRunner, IDisposable
         DriverVersion = CudaDevices.DriverVersion();
         NvrtcVersion = NvrtcCompiler.Version;
         Architecture = ChooseArchitecture(Info.ComputeCapability, NvrtcCompiler.SupportedArchitectures);
+        Image = ChooseImage(NvrtcVersion, DriverVersion);
 
         int device;
         nint context;
@@ -83,8 +84,22 @@ public sealed unsafe partial class CudaRuntime : IKernelRunner, IDisposable
     /// </summary>
     public int Architecture { get; }
 
+    /// <summary>PTX, unless NVRTC is newer than the driver (see <see cref="ChooseImage"/>).</summary>
+    public CudaImage Image { get; }
+
     /// <summary>"cuda:i".</summary>
     public string Name => $"cuda:{Info.Index}";
+
+    /// <summary>
+    /// PTX when the driver (<paramref name="driverVersion"/>, e.g. 12040 for 12.4) is at least as new as NVRTC; a
+    /// CUBIN otherwise, since a driver rejects PTX from a newer toolkit (CUDA_ERROR_UNSUPPORTED_PTX_VERSION) but
+    /// loads its machine code within the same major version.
+    /// </summary>
+    internal static CudaImage ChooseImage((int Major, int Minor) nvrtc, int driverVersion)
+        => nvrtc.Major * 1000 + nvrtc.Minor * 10 > driverVersion ? CudaImage.Cubin : CudaImage.Ptx;
+
+    /// <summary>How the kernels are compiled, e.g. "PTX for compute_90" or "CUBIN for sm_90".</summary>
+    public string ImageDescription => Image == CudaImage.Cubin ? $"CUBIN for sm_{Architecture}" : $"PTX for compute_{Architecture}";
 
     /// <summary>The highest architecture in <paramref name="supported"/> not above <paramref name="computeCapability"/>.</summary>
     internal static int ChooseArchitecture(int computeCapability, IReadOnlyList<int> supported)

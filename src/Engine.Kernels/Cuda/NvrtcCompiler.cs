@@ -4,7 +4,7 @@ using Engine.Kernels.Native;
 namespace Engine.Kernels.Cuda;
 
 /// <summary>
-/// Compiles CUDA C++ text to PTX with NVRTC. Needs no GPU and no driver, only libnvrtc, so every
+/// Compiles CUDA C++ text to PTX (or to a CUBIN) with NVRTC. Needs no GPU and no driver, only libnvrtc, so every
 /// generated CUDA kernel can be checked on a CPU-only machine.
 /// </summary>
 public static class NvrtcCompiler
@@ -76,9 +76,19 @@ public static class NvrtcCompiler
     /// <exception cref="NativeLibraryMissingException">libnvrtc was not found (the message lists the paths tried).</exception>
     public static string CompileToPtx(string source, string name, string architecture = "sm_80", IReadOnlyList<string>? options = null)
     {
-        var ptx = CompileToPtxBytes(source, name, ParseArchitecture(architecture), options);
+        var ptx = Compile(source, name, ParseArchitecture(architecture), options, CudaImage.Ptx);
         return Encoding.UTF8.GetString(ptx, 0, ptx.Length - 1);
     }
+
+    /// <summary>
+    /// Compiles <paramref name="source"/> to a CUBIN (an ELF image of machine code) for the real architecture
+    /// <paramref name="architecture"/> ("sm_90" or "90"), as <see cref="CompileToPtx"/> otherwise.
+    /// </summary>
+    /// <exception cref="NvrtcException">The compile failed; the message ends with NVRTC's log.</exception>
+    /// <exception cref="ArgumentException">The architecture is malformed or unknown to this NVRTC.</exception>
+    /// <exception cref="NativeLibraryMissingException">libnvrtc was not found (the message lists the paths tried).</exception>
+    public static byte[] CompileToCubin(string source, string name, string architecture = "sm_80", IReadOnlyList<string>? options = null)
+        => Compile(source, name, ParseArchitecture(architecture), options, CudaImage.Cubin);
 
     /// <summary>"sm_80" / "compute_80" / "80" → 80.</summary>
     /// <exception cref="ArgumentException">Not one of those forms.</exception>
@@ -96,8 +106,11 @@ public static class NvrtcCompiler
         return number;
     }
 
-    /// <summary>The PTX as NUL-terminated UTF-8 bytes, the form cuModuleLoadDataEx takes.</summary>
-    internal static unsafe byte[] CompileToPtxBytes(string source, string name, int architecture, IReadOnlyList<string>? options)
+    /// <summary>
+    /// The image cuModuleLoadDataEx takes: PTX as NUL-terminated UTF-8 for the virtual architecture compute_XY,
+    /// or a CUBIN for the real architecture sm_XY.
+    /// </summary>
+    internal static unsafe byte[] Compile(string source, string name, int architecture, IReadOnlyList<string>? options, CudaImage image)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -110,7 +123,8 @@ public static class NvrtcCompiler
                 nameof(architecture));
         }
         var programName = name.Contains('.') ? name : name + ".cu";
-        string[] allOptions = [$"--gpu-architecture=compute_{architecture}", .. options ?? []];
+        var target = image == CudaImage.Cubin ? $"sm_{architecture}" : $"compute_{architecture}";
+        string[] allOptions = [$"--gpu-architecture={target}", .. options ?? []];
 
         var sourceBytes = NulTerminated(source);
         var nameBytes = NulTerminated(programName);
@@ -138,6 +152,16 @@ public static class NvrtcCompiler
             }
 
             nuint size;
+            if (image == CudaImage.Cubin)
+            {
+                Nvrtc.Check(Nvrtc.nvrtcGetCUBINSize(program, &size), $"nvrtcGetCUBINSize({programName})");
+                var cubin = new byte[(int)size];
+                fixed (byte* destination = cubin)
+                {
+                    Nvrtc.Check(Nvrtc.nvrtcGetCUBIN(program, destination), $"nvrtcGetCUBIN({programName})");
+                }
+                return cubin;
+            }
             Nvrtc.Check(Nvrtc.nvrtcGetPTXSize(program, &size), $"nvrtcGetPTXSize({programName})");
             var ptx = new byte[(int)size];
             fixed (byte* destination = ptx)

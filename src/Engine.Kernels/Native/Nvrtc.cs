@@ -53,6 +53,12 @@ internal static unsafe partial class Nvrtc
     public static partial int nvrtcGetPTX(nint program, byte* ptx);
 
     [LibraryImport(Lib)]
+    public static partial int nvrtcGetCUBINSize(nint program, nuint* size);
+
+    [LibraryImport(Lib)]
+    public static partial int nvrtcGetCUBIN(nint program, byte* cubin);
+
+    [LibraryImport(Lib)]
     public static partial int nvrtcGetProgramLogSize(nint program, nuint* size);
 
     [LibraryImport(Lib)]

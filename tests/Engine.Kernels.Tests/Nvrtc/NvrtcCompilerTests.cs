@@ -36,6 +36,26 @@ public sealed class NvrtcCompilerTests
         Assert.That(ptx, Does.Not.Contain("\0"));
     }
 
+    [TestCaseSource(nameof(KernelsAndArchitectures))]
+    public void TestKernelCompilesToACubinForTheArchitecture(KernelSource kernel, string architecture)
+    {
+        var cubin = NvrtcCompiler.CompileToCubin(kernel.CudaSource, kernel.Name, architecture);
+        Assert.That(cubin.AsSpan(0, 4).ToArray(), Is.EqualTo(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }), "an ELF image");
+        Assert.That(cubin[4], Is.EqualTo(2), "64-bit ELF");
+        Assert.That(BitConverter.ToUInt16(cubin, 18), Is.EqualTo(190), "e_machine EM_CUDA");
+        TestContext.Out.WriteLine($"{kernel.Name} {architecture}: {cubin.Length} bytes, e_flags 0x{BitConverter.ToUInt32(cubin, 48):x}");
+        Assert.That(System.Text.Encoding.ASCII.GetString(cubin), Does.Contain(kernel.Name), "the entry point is in the symbol table");
+    }
+
+    [Test]
+    public void CubinWhenNvrtcIsNewerThanTheDriverPtxOtherwise()
+    {
+        Assert.That(CudaRuntime.ChooseImage((12, 4), 12040), Is.EqualTo(CudaImage.Ptx), "the same version");
+        Assert.That(CudaRuntime.ChooseImage((11, 8), 13000), Is.EqualTo(CudaImage.Ptx), "an older NVRTC");
+        Assert.That(CudaRuntime.ChooseImage((12, 6), 12040), Is.EqualTo(CudaImage.Cubin), "a newer minor version");
+        Assert.That(CudaRuntime.ChooseImage((13, 0), 12090), Is.EqualTo(CudaImage.Cubin), "a newer major version");
+    }
+
     [Test]
     public void SharedMemoryKernelDeclaresItsSharedArrays()
     {
