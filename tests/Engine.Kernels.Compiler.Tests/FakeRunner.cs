@@ -15,6 +15,8 @@ internal sealed class FakeNativeBuffer<T> : DeviceBuffer<T>, INativeBuffer where
 
     public int ElementSize => Unsafe.SizeOf<T>();
 
+    public int RunnerId => 0;
+
     public override void Dispose()
     {
     }

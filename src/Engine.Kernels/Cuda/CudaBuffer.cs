@@ -27,6 +27,8 @@ public sealed unsafe class CudaBuffer<T> : DeviceBuffer<T>, INativeBuffer where 
 
     public int ElementSize => sizeof(T);
 
+    public int RunnerId => Runtime.Id;
+
     public override void Dispose()
     {
         if (_pointer == 0) return;

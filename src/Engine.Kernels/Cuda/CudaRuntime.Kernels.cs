@@ -60,7 +60,7 @@ public sealed unsafe partial class CudaRuntime
     public void Launch(KernelSource kernel, in LaunchDims dims, ReadOnlySpan<KernelArgument> arguments)
     {
         ArgumentNullException.ThrowIfNull(kernel);
-        LaunchArguments.Validate(kernel, arguments);
+        LaunchArguments.Validate(kernel, arguments, Id);
         LaunchArguments.ValidateDims(kernel, dims);
         // Each view takes two 8-byte slots, each scalar one; cuLaunchKernel reads each parameter
         // through its pointer, with the parameter's own size.

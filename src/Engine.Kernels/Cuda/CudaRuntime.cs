@@ -87,6 +87,9 @@ public sealed unsafe partial class CudaRuntime : IKernelRunner, IDisposable
     /// <summary>PTX, unless NVRTC is newer than the driver (see <see cref="ChooseImage"/>).</summary>
     public CudaImage Image { get; }
 
+    /// <summary>This runtime's id among the process's GPU runtimes; launches take only its own buffers.</summary>
+    public int Id { get; } = KernelRunnerIds.Next();
+
     /// <summary>"cuda:i".</summary>
     public string Name => $"cuda:{Info.Index}";
 
@@ -167,12 +170,15 @@ public sealed unsafe partial class CudaRuntime : IKernelRunner, IDisposable
             $"{Name} ({Info.Name}): cannot allocate {Bytes(bytes)}; {Bytes((long)free)} of {Bytes((long)total)} free", error);
     }
 
-    /// <summary>cuMemFree; skipped once the runtime is disposed (releasing the context freed it).</summary>
+    /// <summary>
+    /// cuMemFree, best effort: skipped once the runtime is disposed (releasing the context freed it), and its
+    /// error ignored, since it only repeats an earlier fault (a sticky kernel error) and Dispose must not throw.
+    /// </summary>
     internal void Free(ulong pointer)
     {
         if (_disposed || pointer == 0) return;
-        EnsureCurrent();
-        CudaDriver.Check(CudaDriver.cuMemFree(pointer), $"cuMemFree({Name})");
+        if (t_currentContext != _context && CudaDriver.cuCtxSetCurrent(_context) == CudaDriver.Success) t_currentContext = _context;
+        CudaDriver.cuMemFree(pointer);
     }
 
     /// <summary>Copies host → device in stream order and waits, so <paramref name="source"/> may be reused at once.</summary>
@@ -225,10 +231,12 @@ public sealed unsafe partial class CudaRuntime : IKernelRunner, IDisposable
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     /// <summary>Waits for the stream, unloads the modules and releases the stream, events and primary context.</summary>
+    /// <remarks>Best effort and never throws: after a sticky kernel fault every call fails, yet the context must be released.</remarks>
     public void Dispose()
     {
         if (_disposed) return;
-        EnsureCurrent();
+        _disposed = true;
+        if (t_currentContext != _context && CudaDriver.cuCtxSetCurrent(_context) == CudaDriver.Success) t_currentContext = _context;
         CudaDriver.cuStreamSynchronize(_stream);
         UnloadModules();
         CudaDriver.cuEventDestroy(_timerStart);
@@ -237,6 +245,5 @@ public sealed unsafe partial class CudaRuntime : IKernelRunner, IDisposable
         CudaDriver.cuDevicePrimaryCtxRelease(_device);
         // The context may now be torn down; make the next runtime on this thread set it again.
         if (t_currentContext == _context) t_currentContext = 0;
-        _disposed = true;
     }
 }

@@ -11,6 +11,18 @@ public interface INativeBuffer
 
     /// <summary>Size of one element in bytes.</summary>
     int ElementSize { get; }
+
+    /// <summary>The <see cref="KernelRunnerIds">id</see> of the runtime that owns the memory.</summary>
+    int RunnerId { get; }
+}
+
+/// <summary>Process-wide ids for GPU runtimes, so a launch can tell its own buffers from another device's.</summary>
+public static class KernelRunnerIds
+{
+    private static int s_last;
+
+    /// <summary>A fresh id (never 0).</summary>
+    public static int Next() => Interlocked.Increment(ref s_last);
 }
 
 /// <summary>
@@ -25,9 +37,11 @@ public interface INativeBuffer
 /// </summary>
 public readonly struct KernelArgument
 {
-    private KernelArgument(KernelParameterKind kind, nint handle, int offset, int length, int elementSize, int intValue, float floatValue)
+    private KernelArgument(KernelParameterKind kind, nint handle, int offset, int length, int elementSize, int intValue, float floatValue,
+        int runnerId = 0)
     {
         Kind = kind;
+        RunnerId = runnerId;
         Handle = handle;
         Offset = offset;
         Length = length;
@@ -50,16 +64,22 @@ public readonly struct KernelArgument
     /// <summary>For views: bytes per element.</summary>
     public int ElementSize { get; }
 
+    /// <summary>For views: the runtime that owns the buffer (see <see cref="KernelRunnerIds"/>).</summary>
+    public int RunnerId { get; }
+
     public int IntValue { get; }
 
     public float FloatValue { get; }
 
     /// <exception cref="ArgumentException">The view's buffer does not belong to a GPU runtime.</exception>
+    /// <exception cref="ObjectDisposedException">The view's buffer has been disposed.</exception>
     public static KernelArgument View<T>(BufferView<T> view) where T : unmanaged
     {
         if (view.Buffer is not INativeBuffer native)
             throw new ArgumentException($"a {view.Buffer.GetType().Name} cannot be passed to a GPU kernel");
-        return new KernelArgument(KernelParameterKind.View, native.NativeHandle, view.Offset, view.Length, native.ElementSize, 0, 0);
+        ObjectDisposedException.ThrowIf(native.NativeHandle == 0, view.Buffer);
+        return new KernelArgument(KernelParameterKind.View, native.NativeHandle, view.Offset, view.Length, native.ElementSize, 0, 0,
+            native.RunnerId);
     }
 
     public static KernelArgument Int(int value) => new(KernelParameterKind.Int32, 0, 0, 0, 0, value, 0);

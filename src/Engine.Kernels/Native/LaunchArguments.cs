@@ -9,7 +9,7 @@ internal static class LaunchArguments
     public const int MaxArguments = 64;
 
     /// <summary>Throws a clear <see cref="ArgumentException"/> on a count or kind mismatch; allocates nothing when they match.</summary>
-    public static void Validate(KernelSource kernel, ReadOnlySpan<KernelArgument> arguments)
+    public static void Validate(KernelSource kernel, ReadOnlySpan<KernelArgument> arguments, int runnerId)
     {
         var parameters = kernel.Parameters;
         if (arguments.Length != parameters.Count)
@@ -25,6 +25,12 @@ internal static class LaunchArguments
             {
                 throw new ArgumentException(
                     $"kernel '{kernel.Name}' argument {i} ('{parameters[i].Name}') is a {parameters[i].Kind} but was given a {arguments[i].Kind}");
+            }
+            // A foreign pointer would fault on the GPU, and a CUDA fault poisons the context for every runtime on it.
+            if (arguments[i].Kind == KernelParameterKind.View && arguments[i].RunnerId != runnerId)
+            {
+                throw new ArgumentException(
+                    $"kernel '{kernel.Name}' argument {i} ('{parameters[i].Name}'): the buffer belongs to another device");
             }
         }
     }

@@ -162,7 +162,7 @@ internal static class NativeLibraries
         }
         yield return "/usr/local/cuda/lib64";
         yield return $"/usr/local/cuda/targets/{targets}/lib";
-        foreach (var root in SafeDirectories("/usr/local", "cuda-*").OrderByDescending(d => d, StringComparer.Ordinal))
+        foreach (var root in NewestToolkitFirst(SafeDirectories("/usr/local", "cuda-*")))
         {
             yield return Path.Combine(root, "lib64");
             yield return Path.Combine(root, "targets", targets, "lib");
@@ -226,13 +226,23 @@ internal static class NativeLibraries
             .ToList();
     }
 
+    /// <summary>Toolkit folders "/usr/local/cuda-12.10" before "/usr/local/cuda-12.9" (by version, not by text).</summary>
+    internal static IEnumerable<string> NewestToolkitFirst(IEnumerable<string> folders) => folders
+        .OrderByDescending(f => DottedVersion(Path.GetFileName(f.TrimEnd('/'))["cuda-".Length..]))
+        .ThenBy(f => f, StringComparer.Ordinal);
+
+    /// <summary>"11.8.89" → 11.8.89.0; parts that are not numbers count as 0.</summary>
+    private static Version DottedVersion(string text)
+    {
+        var parts = text.Split('.').Select(p => int.TryParse(p, out var v) ? v : 0).Concat([0, 0, 0, 0]).Take(4).ToArray();
+        return new Version(parts[0], parts[1], parts[2], parts[3]);
+    }
+
     /// <summary>The version in a file name "libnvrtc.so.11.8.89"; the unversioned dev link ranks highest (it names the newest).</summary>
     private static Version VersionOf(string file)
     {
         var suffix = Path.GetFileName(file)["libnvrtc.so".Length..].TrimStart('.');
-        if (suffix.Length == 0) return new Version(int.MaxValue, 0);
-        var parts = suffix.Split('.').Select(p => int.TryParse(p, out var v) ? v : 0).Concat([0, 0, 0, 0]).Take(4).ToArray();
-        return new Version(parts[0], parts[1], parts[2], parts[3]);
+        return suffix.Length == 0 ? new Version(int.MaxValue, 0) : DottedVersion(suffix);
     }
 
     /// <summary>The outcome of one search: a handle (0 when none loaded), where it came from, and what failed before.</summary>

@@ -25,6 +25,8 @@ public sealed unsafe class OpenClBuffer<T> : DeviceBuffer<T>, INativeBuffer wher
 
     public int ElementSize => sizeof(T);
 
+    public int RunnerId => Runtime.Id;
+
     public override void Dispose()
     {
         if (_memory == 0) return;

@@ -51,7 +51,7 @@ public sealed unsafe partial class OpenClRuntime
     public void Launch(KernelSource kernel, in LaunchDims dims, ReadOnlySpan<KernelArgument> arguments)
     {
         ArgumentNullException.ThrowIfNull(kernel);
-        LaunchArguments.Validate(kernel, arguments);
+        LaunchArguments.Validate(kernel, arguments, Id);
         LaunchArguments.ValidateDims(kernel, dims);
         lock (_gate)
         {

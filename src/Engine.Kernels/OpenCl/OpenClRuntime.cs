@@ -60,6 +60,9 @@ public sealed unsafe partial class OpenClRuntime : IKernelRunner, IDisposable
     /// <summary>The clBuildProgram options used for every kernel.</summary>
     public string BuildOptions { get; }
 
+    /// <summary>This runtime's id among the process's GPU runtimes; launches take only its own buffers.</summary>
+    public int Id { get; } = KernelRunnerIds.Next();
+
     /// <summary>"opencl:i".</summary>
     public string Name => $"opencl:{Info.Index}";
 

@@ -278,4 +278,21 @@ public abstract class GpuRuntimeSuite
                 [KernelArgument.View(a.View), KernelArgument.Int(3), KernelArgument.View(a.View)]))!;
         Assert.That(kindError.Message, Does.Contain("argument 1 ('b') is a View but was given a Int32"));
     }
+
+    [Test]
+    public void ADisposedOrForeignBufferIsRejectedBeforeTheDriver()
+    {
+        var gone = Device.Allocate<float>(4);
+        var goneView = gone.View;
+        gone.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => KernelArgument.View(goneView));
+
+        using var mine = Device.Allocate<float>(64);
+        using var other = Open(new KernelBinaryCache(_cacheDirectory));
+        using var theirs = other.Allocate<float>(64);
+        var error = Assert.Throws<ArgumentException>(() => Runner(Device).Launch(TestKernels.VectorAddShared, new LaunchDims(1, 64),
+            [KernelArgument.View(mine.View), KernelArgument.View(theirs.View), KernelArgument.View(mine.View)]))!;
+        Assert.That(error.Message, Does.Contain("argument 1 ('b'): the buffer belongs to another device"));
+        RunVectorAddOnOffsetViews(Device, Runner(Device), TestKernels.VectorAddShared); // still usable
+    }
 }

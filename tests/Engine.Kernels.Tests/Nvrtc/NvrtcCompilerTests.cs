@@ -114,6 +114,14 @@ public sealed class NativeLibrarySearchTests
     }
 
     [Test]
+    public void NewerToolkitFoldersComeFirstByVersionNotByText()
+    {
+        string[] folders = ["/usr/local/cuda-11.8", "/usr/local/cuda-12.9", "/usr/local/cuda-12.10", "/usr/local/cuda-12"];
+        Assert.That(NativeLibraries.NewestToolkitFirst(folders),
+            Is.EqualTo(new[] { "/usr/local/cuda-12.10", "/usr/local/cuda-12.9", "/usr/local/cuda-12", "/usr/local/cuda-11.8" }));
+    }
+
+    [Test]
     public void EngineNvrtcIsTriedFirstThenTheUsualLocations()
     {
         var previous = Environment.GetEnvironmentVariable("ENGINE_NVRTC");
