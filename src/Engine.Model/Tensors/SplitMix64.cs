@@ -2,7 +2,8 @@ namespace Engine.Model;
 
 /// <summary>
 /// A small seeded generator (SplitMix64, Steele et al. 2014) with Box–Muller normals, so that
-/// initialisation depends only on the seed and this file, never on System.Random internals.
+/// initialisation depends only on the seed and this file, never on System.Random internals. The one
+/// SplitMix64 of the code base: the world generator seeds its xoshiro256** state from it too.
 /// A value type: copy it to snapshot its state.
 /// </summary>
 public struct SplitMix64

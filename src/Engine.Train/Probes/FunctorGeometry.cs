@@ -2,19 +2,18 @@ namespace Engine.Train.Probes;
 
 /// <summary>
 /// The weights the "functor direction" probes read, copied to the host (d = width):
-/// the token embedding (V×d), the output head (V×d; the embedding when tied), layer 1's LN1 γ, β (d),
-/// its value projection W_V (rows 2d…3d of the fused qkv weight, d×d, [out, in]) and its attention
-/// output projection W_O (d×d, [out, in]).
+/// the token embedding (V×d), the output head (V×d; the embedding when tied), the embedding rows after
+/// layer 1's LN1 (computed by the model's own LayerNorm, rows as in <see cref="Embedding"/>), its value
+/// projection W_V (rows 2d…3d of the fused qkv weight, d×d, [out, in]) and its attention output projection
+/// W_O (d×d, [out, in]).
 /// </summary>
 public sealed record FunctorWeights(
     RowMatrix Embedding,
     RowMatrix Head,
-    double[] Ln1Weight,
-    double[] Ln1Bias,
+    RowMatrix NormalisedEmbedding,
     RowMatrix ValueWeight,
     RowMatrix OutWeight,
-    int FunctorToken,
-    double LayerNormEpsilon = 1e-5);
+    int FunctorToken);
 
 /// <summary>
 /// The parallelism family of TASK.md §5, each averaged over a set of analogical pairs (e, F(e)).
@@ -24,19 +23,7 @@ public static class FunctorGeometry
 {
     /// <summary>h_e = W_O · W_V · LN1(x_e): the attention value/output image of the source, layer 1, no biases.</summary>
     public static double[] ValueImage(FunctorWeights w, int entity)
-    {
-        var x = w.Embedding.Row(entity);
-        var mean = 0.0;
-        foreach (var v in x) mean += v;
-        mean /= x.Length;
-        var variance = 0.0;
-        foreach (var v in x) variance += (v - mean) * (v - mean);
-        variance /= x.Length;
-        var rstd = 1.0 / Math.Sqrt(variance + w.LayerNormEpsilon);
-        var normalised = new double[x.Length];
-        for (var i = 0; i < x.Length; i++) normalised[i] = (x[i] - mean) * rstd * w.Ln1Weight[i] + w.Ln1Bias[i];
-        return w.OutWeight.Multiply(w.ValueWeight.Multiply(normalised));
-    }
+        => w.OutWeight.Multiply(w.ValueWeight.Multiply(w.NormalisedEmbedding.Row(entity)));
 
     /// <summary>P = mean cos(u_F(e) − h_e, e_f).</summary>
     public static double Parallelism(FunctorWeights w, IReadOnlyList<(int Source, int Image)> pairs)

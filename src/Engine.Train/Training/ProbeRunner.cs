@@ -23,6 +23,7 @@ public sealed class ProbeRunner : IDisposable
     private readonly GptInputs _inputs;
     private readonly BatchEncoder _encoder = new(Chunk);
     private readonly DeviceBuffer<int> _argmax;
+    private readonly DeviceBuffer<int> _entityRowTokens;   // (N+1): the tokens of EntityRows, entities 0…N−1 then <f>
     private readonly float[] _losses = new float[Chunk];
     private readonly int[] _predictions = new int[Chunk];
     private readonly int _functorToken;
@@ -40,6 +41,8 @@ public sealed class ProbeRunner : IDisposable
         _argmax = model.Device.Allocate<int>(Chunk);
         _functorToken = dataset.TokenId("<f>");
         _entityCount = dataset.Vocabulary.TakeWhile(t => t.StartsWith("<e_", StringComparison.Ordinal)).Count();
+        _entityRowTokens = model.Device.Allocate<int>(_entityCount + 1);
+        model.Device.Upload<int>([.. Enumerable.Range(0, _entityCount), _functorToken], _entityRowTokens.View);
         _functor = dataset.CategoryE1.Select(e => (e, dataset.Functor[e])).ToArray();
         _idPairs = Pairs(dataset.Probes[FactType.IdAnalogical]);
         _oodPairs = Pairs(dataset.Probes[FactType.OodAnalogical]);
@@ -140,18 +143,26 @@ public sealed class ProbeRunner : IDisposable
         return RowMatrix.FromFloats(_entityCount + 1, width, host);
     }
 
+    /// <summary>
+    /// LN1(x_t) of <paramref name="block"/> for the rows of <see cref="EntityRows"/>, run by the model's own
+    /// embedding and LayerNorm (so the probes normalise exactly as the forward pass does).
+    /// </summary>
+    private RowMatrix NormalisedEntityRows(Block<float> block)
+    {
+        _tape.Reset();
+        using (_tape.NoGrad())
+        {
+            var rows = _model.TokenEmbedding.Forward(_tape, _entityRowTokens.View, _entityCount + 1); // (N+1,C)
+            var normalised = block.Ln1.Forward(_tape, rows);                                          // (N+1,C)
+            return Matrix(normalised.Data, _entityCount + 1, _model.Config.Width);
+        }
+    }
+
     private RowMatrix Matrix(BufferView<float> view, int rows, int columns)
     {
         var host = new float[rows * columns];
         _model.Device.Download(view.Slice(0, rows * columns), host);
         return RowMatrix.FromFloats(rows, columns, host);
-    }
-
-    private double[] Vector(Tensor<float> tensor)
-    {
-        var host = new float[tensor.Count];
-        _model.Device.Download(tensor.Data, host);
-        return host.Select(v => (double)v).ToArray();
     }
 
     /// <summary>The functor-geometry weights of layer 1, with &lt;f&gt; at row N of the embedding matrix.</summary>
@@ -163,12 +174,10 @@ public sealed class ProbeRunner : IDisposable
         return new FunctorWeights(
             EntityRows(_model.TokenEmbedding.Weight),
             EntityRows(_model.Head.Weight),
-            Vector(block.Ln1.Weight),
-            Vector(block.Ln1.Bias),
+            NormalisedEntityRows(block),
             Matrix(qkv.Data.Slice(2 * width * width, width * width), width, width),
             Matrix(block.Attention.Out.Weight.Data, width, width),
-            FunctorToken: _entityCount,
-            LayerNormEpsilon: _model.Config.LayerNormEps);
+            FunctorToken: _entityCount);
     }
 
     private EpochMetrics Geometry()
@@ -208,5 +217,6 @@ public sealed class ProbeRunner : IDisposable
     {
         _inputs.Dispose();
         _argmax.Dispose();
+        _entityRowTokens.Dispose();
     }
 }

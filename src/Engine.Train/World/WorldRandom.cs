@@ -1,8 +1,10 @@
+using Engine.Model;
+
 namespace Engine.Train.World;
 
 /// <summary>
 /// The data generator's random source: xoshiro256** (Blackman &amp; Vigna 2018) seeded by four
-/// splitmix64 outputs. Our own code rather than <see cref="System.Random"/>, whose algorithm is
+/// <see cref="SplitMix64"/> outputs (the generator that also initialises the model's parameters). Our own code rather than <see cref="System.Random"/>, whose algorithm is
 /// not a stable contract, so that a data seed names the same world on every .NET version.
 /// </summary>
 public sealed class WorldRandom
@@ -12,11 +14,11 @@ public sealed class WorldRandom
     /// <summary>Seeds the state with splitmix64(seed): s_i = the i-th splitmix64 output.</summary>
     public WorldRandom(ulong seed)
     {
-        ulong sm = seed;
-        _s0 = SplitMix64(ref sm);
-        _s1 = SplitMix64(ref sm);
-        _s2 = SplitMix64(ref sm);
-        _s3 = SplitMix64(ref sm);
+        var seeder = new SplitMix64(seed);
+        _s0 = seeder.NextUInt64();
+        _s1 = seeder.NextUInt64();
+        _s2 = seeder.NextUInt64();
+        _s3 = seeder.NextUInt64();
     }
 
     /// <summary>The whole generator state as four hex words, for checkpoints (see <see cref="FromState"/>).</summary>
@@ -34,19 +36,6 @@ public sealed class WorldRandom
                 throw new FormatException("random state must be 64 hex digits");
         }
         return new WorldRandom(0) { _s0 = words[0], _s1 = words[1], _s2 = words[2], _s3 = words[3] };
-    }
-
-    /// <summary>
-    /// One splitmix64 step: state += 0x9E3779B97F4A7C15; z = state;
-    /// z = (z ⊕ z≫30)·0xBF58476D1CE4E5B9; z = (z ⊕ z≫27)·0x94D049BB133111EB; return z ⊕ z≫31.
-    /// </summary>
-    public static ulong SplitMix64(ref ulong state)
-    {
-        state += 0x9E3779B97F4A7C15UL;
-        ulong z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     /// <summary>Next 64 uniform bits: rotl(s1·5, 7)·9, then the xoshiro256 state transition.</summary>

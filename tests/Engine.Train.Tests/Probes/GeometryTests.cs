@@ -44,7 +44,7 @@ public class GeometryTests
         var identity = new double[width * width];
         for (var i = 0; i < width; i++) identity[i * width + i] = 1;
         var zero = new double[width * width];
-        return new FunctorWeights(embedding, head, Enumerable.Repeat(1.0, width).ToArray(), new double[width],
+        return new FunctorWeights(embedding, head, embedding,
             new RowMatrix(width, width, zero), new RowMatrix(width, width, identity), FunctorToken: 4);
     }
 
@@ -73,13 +73,14 @@ public class GeometryTests
     }
 
     [Test]
-    public void ValueImageAppliesLayerNormThenValueThenOutput()
+    public void ValueImageAppliesValueThenOutputToTheNormalisedRow()
     {
-        // x = (1, 3): mean 2, var 1 → LN = (−1, 1)/√(1+eps); W_V = [[2,0],[0,3]], W_O = [[0,1],[1,0]]
-        // → W_V·LN = (−2, 3)/s → W_O· = (3, −2)/s.
+        // LN1(x_0) = (−1, 1) (the row of NormalisedEmbedding, not of Embedding); W_V = [[2,0],[0,3]],
+        // W_O = [[0,1],[1,0]] → W_V·LN = (−2, 3) → W_O· = (3, −2).
         var embedding = Rows([1, 3], [0, 0], [0, 0], [0, 0], [0, 0]);
-        var w = new FunctorWeights(embedding, embedding, [1, 1], [0, 0],
-            new RowMatrix(2, 2, [2, 0, 0, 3]), new RowMatrix(2, 2, [0, 1, 1, 0]), 4, LayerNormEpsilon: 0);
+        var normalised = Rows([-1, 1], [0, 0], [0, 0], [0, 0], [0, 0]);
+        var w = new FunctorWeights(embedding, embedding, normalised,
+            new RowMatrix(2, 2, [2, 0, 0, 3]), new RowMatrix(2, 2, [0, 1, 1, 0]), 4);
         var h = FunctorGeometry.ValueImage(w, 0);
         Assert.That(h, Is.EqualTo(new[] { 3.0, -2.0 }).AsCollection.Within(1e-12));
     }

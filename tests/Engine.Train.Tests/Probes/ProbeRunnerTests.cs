@@ -112,6 +112,34 @@ public class ProbeRunnerTests
         return probes.Measure();
     }
 
+    [Test]
+    public void NormalisedEmbeddingIsLayerOnesLn1OfTheEntityAndFunctorRows()
+    {
+        // A randomly initialised model with γ, β of ln_1 moved off 1 and 0, against LayerNorm in float64 here.
+        var dataset = World(fInverse: false);
+        using var device = new Kernels.Cpu.CpuDevice(threads: 1);
+        using var model = new Gpt<float>(new GptConfig(dataset.VocabularySize, Width, Depth, Heads), device, seed: 3);
+        float[] gamma = [0.5f, 2f, -1f, 1.5f], beta = [0.1f, -0.2f, 0.3f, 0f];
+        device.Upload<float>(gamma, model.Blocks[0].Ln1.Weight.Data);
+        device.Upload<float>(beta, model.Blocks[0].Ln1.Bias.Data);
+        using var tape = new Tape<float>(device);
+        using var probes = new ProbeRunner(dataset, model, tape);
+        var weights = probes.Weights();
+
+        var table = model.TokenEmbedding.Weight.ToArray();
+        var tokens = Enumerable.Range(0, 6).Append(dataset.TokenId("<f>")).ToArray();
+        Assert.That(weights.NormalisedEmbedding.Rows, Is.EqualTo(tokens.Length));
+        for (var row = 0; row < tokens.Length; row++)
+        {
+            var x = table.AsSpan(tokens[row] * Width, Width).ToArray().Select(v => (double)v).ToArray();
+            var mean = x.Average();
+            var rstd = 1 / Math.Sqrt(x.Average(v => (v - mean) * (v - mean)) + Epsilon);
+            var expected = x.Select((v, c) => (v - mean) * rstd * gamma[c] + beta[c]).ToArray();
+            Assert.That(weights.NormalisedEmbedding.Row(row).ToArray(), Is.EqualTo(expected).AsCollection.Within(1e-5), $"row {row}");
+            Assert.That(weights.Embedding.Row(row).ToArray(), Is.EqualTo(x).AsCollection, $"row {row}");
+        }
+    }
+
     /// <summary>The weight on the source of a query q whose source key is k0 and own key k1 (head size 2).</summary>
     private static double SourceWeight(double q, double k0, double k1) =>
         1 / (1 + Math.Exp(q * (k1 - k0 * Math.Cos(1)) / Math.Sqrt(2)));
