@@ -4,20 +4,23 @@ using Engine.Kernels;
 namespace Engine.Model;
 
 /// <summary>
-/// The explicit autograd tape: ops record a <see cref="TapeEntry{T}"/> as they run forward, and
-/// <see cref="Backward(Tensor{T})"/> replays the entries in reverse, calling each op's Backward, which
-/// accumulates into the gradients of its inputs. No global state: every op takes its tape.
+/// The explicit autograd tape: each op records a small typed record of what its backward needs (e.g.
+/// <see cref="LayerNormSaved{T}"/>) as it runs forward, and <see cref="Backward(Tensor{T})"/> replays the
+/// records in reverse, calling each op's Backward, which accumulates into the gradients of its inputs.
+/// No global state: every op takes its tape.
 /// </summary>
 /// <remarks>
 /// One step: <see cref="Reset"/> (releases the previous step's activations and zeroes their gradients),
-/// forward, <see cref="Backward(Tensor{T})"/>. Activations come from <see cref="Arena"/>; after the
-/// first step of a given shape nothing is allocated. Under <see cref="NoGrad"/> nothing is recorded and
+/// forward, <see cref="Backward(Tensor{T})"/>. Activations come from <see cref="Arena"/> and the records
+/// of each op type from a reused array (<see cref="SavedList{TSaved, T}"/>); after the first step of a
+/// given shape nothing is allocated. Under <see cref="NoGrad"/> nothing is recorded and
 /// activations carry no gradient (evaluation).
 /// </remarks>
 public sealed class Tape<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private TapeEntry<T>[] _entries = new TapeEntry<T>[64];
+    private Entry[] _entries = new Entry[64];   // the recorded ops in order
     private int _count;
+    private ISavedList<T>?[] _lists = [];       // one per record type, at SlotOf<TSaved>.Index
     private int _noGradDepth;
     private bool _backwardDone;
 
@@ -50,8 +53,7 @@ public sealed class Tape<T> : IDisposable where T : unmanaged, IFloatingPointIee
     /// <summary>Starts a step: forgets the entries and releases every activation.</summary>
     public void Reset()
     {
-        // Drop tensor references so a long-lived tape does not pin stale objects in the entries.
-        Array.Clear(_entries, 0, _count);
+        foreach (var list in _lists) list?.Clear();
         _count = 0;
         _backwardDone = false;
         Arena.Reset();
@@ -122,10 +124,14 @@ public sealed class Tape<T> : IDisposable where T : unmanaged, IFloatingPointIee
         Run(output, unitLoss: false);
     }
 
-    internal void Record(in TapeEntry<T> entry)
+    /// <summary>Appends an op's saved record; its Backward runs when <see cref="Backward(Tensor{T})"/> reaches it.</summary>
+    internal void Record<TSaved>(in TSaved saved) where TSaved : struct, ISavedForBackward<T>
     {
-        if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
-        _entries[_count++] = entry;
+        var slot = SlotOf<TSaved>.Index;
+        if (slot >= _lists.Length) Array.Resize(ref _lists, slot + 8);
+        var list = (SavedList<TSaved, T>)(_lists[slot] ??= new SavedList<TSaved, T>());
+        if (_count == _entries.Length) Array.Resize(ref _entries, 2 * _entries.Length);
+        _entries[_count++] = new Entry(list, list.Add(saved));
     }
 
     /// <summary>Throws unless <paramref name="tensor"/> can take part in a recorded op.</summary>
@@ -148,23 +154,7 @@ public sealed class Tape<T> : IDisposable where T : unmanaged, IFloatingPointIee
         RootIsUnitLoss = unitLoss;
         try
         {
-            for (var i = _count - 1; i >= 0; i--)
-            {
-                ref readonly var entry = ref _entries[i];
-                switch (entry.Kind)
-                {
-                    case OpKind.Linear: LinearOp.Backward(this, entry); break;
-                    case OpKind.MatMul: MatMulOp.Backward(this, entry); break;
-                    case OpKind.LayerNorm: LayerNormOp.Backward(this, entry); break;
-                    case OpKind.Gelu: GeluOp.Backward(this, entry); break;
-                    case OpKind.Rope: RopeOp.Backward(this, entry); break;
-                    case OpKind.Attention: AttentionOp.Backward(this, entry); break;
-                    case OpKind.Add: AddOp.Backward(this, entry); break;
-                    case OpKind.GatherRows: GatherRowsOp.Backward(this, entry); break;
-                    case OpKind.CrossEntropy: CrossEntropyOp.Backward(this, entry); break;
-                    default: throw new InvalidOperationException($"no backward for op {entry.Kind}");
-                }
-            }
+            for (var i = _count - 1; i >= 0; i--) _entries[i].List.Backward(this, _entries[i].Index);
         }
         finally
         {
@@ -174,6 +164,17 @@ public sealed class Tape<T> : IDisposable where T : unmanaged, IFloatingPointIee
     }
 
     public void Dispose() => Arena.Dispose();
+
+    /// <summary>One recorded op: the list that holds its saved record, and where in it.</summary>
+    private readonly record struct Entry(ISavedList<T> List, int Index);
+
+    private static int s_recordTypes;
+
+    /// <summary>A small number per record type, so a tape finds its list of that type by index (no lookup, no allocation).</summary>
+    private static class SlotOf<TSaved>
+    {
+        public static readonly int Index = Interlocked.Increment(ref s_recordTypes) - 1;
+    }
 
     /// <summary>Ends a <see cref="NoGrad"/> scope when disposed.</summary>
     public readonly struct NoGradScope : IDisposable

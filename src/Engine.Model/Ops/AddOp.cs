@@ -17,15 +17,22 @@ public static class AddOp
         {
             tape.RequireGrad(a);
             tape.RequireGrad(b);
-            tape.Record(new TapeEntry<T> { Kind = OpKind.Add, Output = output, A = a, B = b });
+            tape.Record(new AddSaved<T>(output, a, b));
         }
         return output;
     }
 
-    internal static void Backward<T>(Tape<T> tape, in TapeEntry<T> e) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Backward<T>(Tape<T> tape, in AddSaved<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
     {
         // forward: out = a + b;  dA += dOut;  dB += dOut
-        tape.Device.Axpy(T.One, e.Output.Grad, e.A!.Grad);
-        tape.Device.Axpy(T.One, e.Output.Grad, e.B!.Grad);
+        tape.Device.Axpy(T.One, saved.Output.Grad, saved.A.Grad);
+        tape.Device.Axpy(T.One, saved.Output.Grad, saved.B.Grad);
     }
+}
+
+/// <summary>What <see cref="AddOp"/> saves: out = a + b.</summary>
+internal readonly record struct AddSaved<T>(Tensor<T> Output, Tensor<T> A, Tensor<T> B) : ISavedForBackward<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Backward(Tape<T> tape) => AddOp.Backward(tape, this);
 }

@@ -24,16 +24,17 @@ public static class AttentionOp
         if (tape.IsRecording)
         {
             tape.RequireGrad(qkv);
-            tape.Record(new TapeEntry<T> { Kind = OpKind.Attention, Output = output, A = qkv, B = probabilities, I0 = batch, I1 = tokens, I2 = channels, I3 = heads });
+            tape.Record(new AttentionSaved<T>(output, qkv, probabilities, batch, tokens, channels, heads));
         }
         return output;
     }
 
-    internal static void Backward<T>(Tape<T> tape, in TapeEntry<T> e) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Backward<T>(Tape<T> tape, in AttentionSaved<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (qkv, probabilities) = (e.A!, e.B!);
+        var (qkv, probabilities) = (saved.Qkv, saved.Probabilities);
         // forward: out_t = Σ_s P[t,s]·v_s, P = softmax(q·k/√HS) causal;  dQkv (B,T,3C) += ∂L/∂qkv
-        tape.Device.AttentionBackward(qkv.Grad, e.Output.Grad, qkv.Data, probabilities.Data, e.I0, e.I1, e.I2, e.I3);
+        tape.Device.AttentionBackward(qkv.Grad, saved.Output.Grad, qkv.Data, probabilities.Data,
+            saved.Batch, saved.Tokens, saved.Channels, saved.Heads);
     }
 
     /// <summary>Checks qkv is (B,T,3C) with C divisible by NH; returns (B, T, C).</summary>
@@ -47,4 +48,12 @@ public static class AttentionOp
             throw new ArgumentException($"'{name}': {channels} channels do not split into {heads} heads");
         return (qkv.Shape[0], qkv.Shape[1], channels);
     }
+}
+
+/// <summary>What <see cref="AttentionOp"/> saves: out (B,T,C), qkv (B,T,3C), P (B,NH,T,T) and the sizes.</summary>
+internal readonly record struct AttentionSaved<T>(
+    Tensor<T> Output, Tensor<T> Qkv, Tensor<T> Probabilities, int Batch, int Tokens, int Channels, int Heads) : ISavedForBackward<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Backward(Tape<T> tape) => AttentionOp.Backward(tape, this);
 }

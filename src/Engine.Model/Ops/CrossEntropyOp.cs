@@ -32,7 +32,7 @@ public static class CrossEntropyOp
             tape.RequireGrad(logits);
             // dLogits (R,V) overwritten: (softmax − onehot)/R
             tape.Device.CrossEntropyForwardBackward(losses.Data, logits.Grad, logits.Data, targets, rows, vocab, inverseRows);
-            tape.Record(new TapeEntry<T> { Kind = OpKind.CrossEntropy, Output = loss, A = logits, Indices = targets, I0 = rows, I1 = vocab });
+            tape.Record(new CrossEntropySaved<T>(loss));
         }
         else
         {
@@ -43,11 +43,21 @@ public static class CrossEntropyOp
         return loss;
     }
 
-    internal static void Backward<T>(Tape<T> tape, in TapeEntry<T> e) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Backward<T>(Tape<T> tape, in CrossEntropySaved<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
     {
         // The gradient was written by the fused forward; it is only right when ∂L/∂loss = 1.
-        if (!ReferenceEquals(tape.BackwardRoot, e.Output) || !tape.RootIsUnitLoss)
+        if (!ReferenceEquals(tape.BackwardRoot, saved.Loss) || !tape.RootIsUnitLoss)
             throw new InvalidOperationException(
-                $"cross-entropy '{e.Output.Name}': its fused gradient assumes the loss is the root of Backward(loss)");
+                $"cross-entropy '{saved.Loss.Name}': its fused gradient assumes the loss is the root of Backward(loss)");
     }
+}
+
+/// <summary>
+/// What <see cref="CrossEntropyOp"/> saves: only the loss (1), to check that it is the root of the backward
+/// pass; ∂loss/∂logits was already written by the fused forward.
+/// </summary>
+internal readonly record struct CrossEntropySaved<T>(Tensor<T> Loss) : ISavedForBackward<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Backward(Tape<T> tape) => CrossEntropyOp.Backward(tape, this);
 }

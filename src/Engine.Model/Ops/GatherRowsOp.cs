@@ -25,14 +25,22 @@ public static class GatherRowsOp
         if (tape.IsRecording)
         {
             tape.RequireGrad(table);
-            tape.Record(new TapeEntry<T> { Kind = OpKind.GatherRows, Output = output, A = table, Indices = indices, I0 = rows, I1 = channels });
+            tape.Record(new GatherRowsSaved<T>(output, table, indices, rows, channels));
         }
         return output;
     }
 
-    internal static void Backward<T>(Tape<T> tape, in TapeEntry<T> e) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Backward<T>(Tape<T> tape, in GatherRowsSaved<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
     {
         // forward: out[r] = table[idx[r]];  dTable[idx[r]] += dOut[r], in increasing r (deterministic)
-        tape.Device.ScatterAddRows(e.A!.Grad, e.Output.Grad, e.Indices, e.I0, e.I1);
+        tape.Device.ScatterAddRows(saved.Table.Grad, saved.Output.Grad, saved.Indices, saved.Rows, saved.Channels);
     }
+}
+
+/// <summary>What <see cref="GatherRowsOp"/> saves: out (R,C), the table (N,C) and the indices (R).</summary>
+internal readonly record struct GatherRowsSaved<T>(Tensor<T> Output, Tensor<T> Table, BufferView<int> Indices, int Rows, int Channels)
+    : ISavedForBackward<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Backward(Tape<T> tape) => GatherRowsOp.Backward(tape, this);
 }

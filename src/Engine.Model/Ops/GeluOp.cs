@@ -14,15 +14,21 @@ public static class GeluOp
         if (tape.IsRecording)
         {
             tape.RequireGrad(x);
-            tape.Record(new TapeEntry<T> { Kind = OpKind.Gelu, Output = output, A = x });
+            tape.Record(new GeluSaved<T>(output, x));
         }
         return output;
     }
 
-    internal static void Backward<T>(Tape<T> tape, in TapeEntry<T> e) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Backward<T>(Tape<T> tape, in GeluSaved<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var x = e.A!;
         // forward: out = x·Φ(x);  dX += dOut·(Φ(x) + x·φ(x))
-        tape.Device.GeluBackward(x.Grad, x.Data, e.Output.Grad);
+        tape.Device.GeluBackward(saved.X.Grad, saved.X.Data, saved.Output.Grad);
     }
+}
+
+/// <summary>What <see cref="GeluOp"/> saves: out and its input x.</summary>
+internal readonly record struct GeluSaved<T>(Tensor<T> Output, Tensor<T> X) : ISavedForBackward<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Backward(Tape<T> tape) => GeluOp.Backward(tape, this);
 }

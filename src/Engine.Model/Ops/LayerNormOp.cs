@@ -30,17 +30,26 @@ public static class LayerNormOp
             tape.RequireGrad(x);
             tape.RequireGrad(weight);
             tape.RequireGrad(bias);
-            tape.Record(new TapeEntry<T> { Kind = OpKind.LayerNorm, Output = output, A = x, B = weight, C = bias, D = mean, E = rstd, I0 = rows, I1 = channels });
+            tape.Record(new LayerNormSaved<T>(output, x, weight, bias, mean, rstd, rows, channels));
         }
         return output;
     }
 
-    internal static void Backward<T>(Tape<T> tape, in TapeEntry<T> e) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Backward<T>(Tape<T> tape, in LayerNormSaved<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (x, weight, bias, mean, rstd) = (e.A!, e.B!, e.C!, e.D!, e.E!);
+        var (x, weight) = (saved.X, saved.Weight);
         // forward: out = x̂·γ + β, x̂ = (x − μ)·rstd
         // dX += rstd·(g − mean_c g − x̂·mean_c(g·x̂)), g = dOut·γ;  dγ += Σ_r dOut·x̂;  dβ += Σ_r dOut
-        tape.Device.LayerNormBackward(x.Grad, weight.Grad, bias.Grad, e.Output.Grad, x.Data, weight.Data,
-            mean.Data, rstd.Data, e.I0, e.I1);
+        tape.Device.LayerNormBackward(x.Grad, weight.Grad, saved.Bias.Grad, saved.Output.Grad, x.Data, weight.Data,
+            saved.Mean.Data, saved.Rstd.Data, saved.Rows, saved.Channels);
     }
+}
+
+/// <summary>What <see cref="LayerNormOp"/> saves: out and x (R,C), γ and β (C), the row statistics μ and rstd (R).</summary>
+internal readonly record struct LayerNormSaved<T>(
+    Tensor<T> Output, Tensor<T> X, Tensor<T> Weight, Tensor<T> Bias, Tensor<T> Mean, Tensor<T> Rstd, int Rows, int Channels)
+    : ISavedForBackward<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Backward(Tape<T> tape) => LayerNormOp.Backward(tape, this);
 }

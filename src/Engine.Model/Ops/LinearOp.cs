@@ -34,15 +34,15 @@ public static class LinearOp
             tape.RequireGrad(x);
             tape.RequireGrad(weight);
             if (bias is not null) tape.RequireGrad(bias);
-            tape.Record(new TapeEntry<T> { Kind = OpKind.Linear, Output = y, A = x, B = weight, C = bias, I0 = rows, I1 = inFeatures, I2 = outFeatures });
+            tape.Record(new LinearSaved<T>(y, x, weight, bias, rows, inFeatures, outFeatures));
         }
         return y;
     }
 
-    internal static void Backward<T>(Tape<T> tape, in TapeEntry<T> e) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Backward<T>(Tape<T> tape, in LinearSaved<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (dY, x, weight, bias) = (e.Output.Grad, e.A!, e.B!, e.C);
-        int rows = e.I0, inFeatures = e.I1, outFeatures = e.I2;
+        var (dY, x, weight, bias) = (saved.Y.Grad, saved.X, saved.Weight, saved.Bias);
+        var (rows, inFeatures, outFeatures) = (saved.Rows, saved.InFeatures, saved.OutFeatures);
         var device = tape.Device;
         // forward: y = x·Wᵀ + b
         // dX (R,I) += dY (R,O) · W (O,I)
@@ -54,4 +54,12 @@ public static class LinearOp
         // db (O) += Σ_r dY[r, :]
         if (bias is not null) device.BiasBackward(bias.Grad, dY, rows, outFeatures);
     }
+}
+
+/// <summary>What <see cref="LinearOp"/> saves: y (R,O), x (R,I), W (O,I), b (O) or null, and the sizes.</summary>
+internal readonly record struct LinearSaved<T>(
+    Tensor<T> Y, Tensor<T> X, Tensor<T> Weight, Tensor<T>? Bias, int Rows, int InFeatures, int OutFeatures) : ISavedForBackward<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Backward(Tape<T> tape) => LinearOp.Backward(tape, this);
 }

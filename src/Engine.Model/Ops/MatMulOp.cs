@@ -28,39 +28,33 @@ public static class MatMulOp
         {
             tape.RequireGrad(a);
             tape.RequireGrad(b);
-            tape.Record(new TapeEntry<T> { Kind = OpKind.MatMul, Output = c, A = a, B = b, I0 = m, I1 = n, I2 = k, Flag0 = transposeA, Flag1 = transposeB });
+            tape.Record(new MatMulSaved<T>(c, a, b, m, n, k, transposeA, transposeB));
         }
         return c;
     }
 
-    internal static void Backward<T>(Tape<T> tape, in TapeEntry<T> e) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Backward<T>(Tape<T> tape, in MatMulSaved<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (dC, a, b) = (e.Output.Grad, e.A!, e.B!);
-        int m = e.I0, n = e.I1, k = e.I2;
-        var device = tape.Device;
-        var one = T.One;
-        switch (e.Flag0, e.Flag1)
-        {
-            case (false, false):
-                // C = A·B:  dA (M,K) += dC·Bᵀ;  dB (K,N) += Aᵀ·dC
-                device.Gemm(false, true, m, k, n, one, dC, n, b.Data, n, one, a.Grad, k);
-                device.Gemm(true, false, k, n, m, one, a.Data, k, dC, n, one, b.Grad, n);
-                break;
-            case (true, false):
-                // C = Aᵀ·B, A stored (K,M):  dA (K,M) += B·dCᵀ;  dB (K,N) += A·dC
-                device.Gemm(false, true, k, m, n, one, b.Data, n, dC, n, one, a.Grad, m);
-                device.Gemm(false, false, k, n, m, one, a.Data, m, dC, n, one, b.Grad, n);
-                break;
-            case (false, true):
-                // C = A·Bᵀ, B stored (N,K):  dA (M,K) += dC·B;  dB (N,K) += dCᵀ·A
-                device.Gemm(false, false, m, k, n, one, dC, n, b.Data, k, one, a.Grad, k);
-                device.Gemm(true, false, n, k, m, one, dC, n, a.Data, k, one, b.Grad, k);
-                break;
-            case (true, true):
-                // C = Aᵀ·Bᵀ, A stored (K,M), B stored (N,K):  dA (K,M) += Bᵀ·dCᵀ;  dB (N,K) += dCᵀ·Aᵀ
-                device.Gemm(true, true, k, m, n, one, b.Data, k, dC, n, one, a.Grad, m);
-                device.Gemm(true, true, n, k, m, one, dC, n, a.Data, m, one, b.Grad, k);
-                break;
-        }
+        var (dC, a, b) = (saved.C.Grad, saved.A, saved.B);
+        var (m, n, k, transposeA, transposeB) = (saved.M, saved.N, saved.K, saved.TransposeA, saved.TransposeB);
+        var (device, one) = (tape.Device, T.One);
+        var (lda, ldb) = (a.Shape[1], b.Shape[1]);
+        // forward: C (M,N) = op(A)·op(B);  d op(A) = dC·op(B)ᵀ;  d op(B) = op(A)ᵀ·dC
+        if (!transposeA) // dA (M,K) += dC·op(B)ᵀ
+            device.Gemm(false, !transposeB, m, k, n, one, dC, n, b.Data, ldb, one, a.Grad, k);
+        else             // A stored (K,M): dA (K,M) += (dC·op(B)ᵀ)ᵀ = op(B)·dCᵀ
+            device.Gemm(transposeB, true, k, m, n, one, b.Data, ldb, dC, n, one, a.Grad, m);
+        if (!transposeB) // dB (K,N) += op(A)ᵀ·dC
+            device.Gemm(!transposeA, false, k, n, m, one, a.Data, lda, dC, n, one, b.Grad, n);
+        else             // B stored (N,K): dB (N,K) += (op(A)ᵀ·dC)ᵀ = dCᵀ·op(A)
+            device.Gemm(true, transposeA, n, k, m, one, dC, n, a.Data, lda, one, b.Grad, k);
     }
+}
+
+/// <summary>What <see cref="MatMulOp"/> saves: C (M,N), A and B as stored, the sizes and the transposes.</summary>
+internal readonly record struct MatMulSaved<T>(
+    Tensor<T> C, Tensor<T> A, Tensor<T> B, int M, int N, int K, bool TransposeA, bool TransposeB) : ISavedForBackward<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Backward(Tape<T> tape) => MatMulOp.Backward(tape, this);
 }

@@ -24,14 +24,22 @@ public static class RopeOp
         if (tape.IsRecording)
         {
             tape.RequireGrad(qkv);
-            tape.Record(new TapeEntry<T> { Kind = OpKind.Rope, Output = output, A = qkv, I0 = batch, I1 = tokens, I2 = channels, I3 = heads, Scalar = ropeBase });
+            tape.Record(new RopeSaved<T>(output, qkv, batch, tokens, channels, heads, ropeBase));
         }
         return output;
     }
 
-    internal static void Backward<T>(Tape<T> tape, in TapeEntry<T> e) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Backward<T>(Tape<T> tape, in RopeSaved<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
     {
         // forward: out = R(a)·x per (i, i+HS/2) pair; the rotation is orthogonal, so dX += R(−a)·dOut
-        tape.Device.RopeBackward(e.A!.Grad, e.Output.Grad, e.I0, e.I1, e.I2, e.I3, e.Scalar);
+        tape.Device.RopeBackward(saved.Qkv.Grad, saved.Output.Grad, saved.Batch, saved.Tokens, saved.Channels, saved.Heads, saved.RopeBase);
     }
+}
+
+/// <summary>What <see cref="RopeOp"/> saves: out and qkv (B,T,3C), the sizes and the base of the angles.</summary>
+internal readonly record struct RopeSaved<T>(
+    Tensor<T> Output, Tensor<T> Qkv, int Batch, int Tokens, int Channels, int Heads, T RopeBase) : ISavedForBackward<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Backward(Tape<T> tape) => RopeOp.Backward(tape, this);
 }
