@@ -45,18 +45,34 @@ public static class DataVerb
         }
     }
 
-    /// <summary>Counts per type, vocabulary size, the categories and the functor.</summary>
+    /// <summary>Counts per type, vocabulary size, the categories and functors, and the shape of the graphs.</summary>
     public static string Describe(Dataset dataset)
     {
         var text = new StringBuilder();
         text.AppendLine($"vocabulary      {dataset.VocabularySize} tokens");
         text.AppendLine($"training facts  {dataset.TrainingFacts.Count}");
-        foreach (var type in FactTypes.All)
-            text.AppendLine($"  {type.Label(),-24}{dataset.Probes[type].Count,6}");
+        foreach (var type in dataset.ProbeTypes)
+            text.AppendLine($"  {type.Label,-24}{dataset.Probes[type].Count,6}");
         string Name(int token) => dataset.Vocabulary[token];
+        var single = dataset.Functors.Count == 1;
         text.AppendLine($"E1              {string.Join(" ", dataset.CategoryE1.Select(Name))}");
-        text.AppendLine($"E2              {string.Join(" ", dataset.CategoryE2.Select(Name))}");
-        text.AppendLine($"functor F       {string.Join("  ", dataset.CategoryE1.Select(e => $"{Name(e)}→{Name(dataset.Functor[e])}"))}");
+        foreach (var f in dataset.Functors)
+            text.AppendLine($"{f.CategoryName,-16}{string.Join(" ", f.Category.Select(Name))}");
+        foreach (var f in dataset.Functors)
+        {
+            var label = single ? "functor F" : $"F_{f.Index} {f.Token}";
+            text.AppendLine($"{label,-16}{string.Join("  ", dataset.CategoryE1.Select(e => $"{Name(e)}→{Name(f.Map[e])}"))}");
+        }
+        var structure = WorldStructure.Of(dataset);
+        text.AppendLine($"E1 graph        {structure.E1Edges} of {structure.E1Pairs} ordered pairs are edges (density {structure.Density:F2})");
+        foreach (var image in structure.Images)
+        {
+            var by = single ? "F" : $"F_{image.Functor}";
+            var rewired = image.Rewired == 0 ? "an exact copy" : $"{image.Rewired} rewired: not isomorphic";
+            text.AppendLine($"{image.Category + " edges",-16}{image.ExactImages} of {image.Edges} are {by}-images of the {image.TrainedE1Edges} trained E1 edges ({rewired})");
+        }
+        if (dataset.Settings is { } settings)
+            text.AppendLine($"world settings  ρ = {settings.EdgeProbability:R} (edge_probability), η = {settings.IsomorphismNoise:R} (isomorphism_noise), m = {settings.Functors} (num_functors), data seed {settings.Seed}");
         if (dataset.CategoriesRecovered) text.AppendLine("(categories recovered from the analogical facts: no world.json)");
         return text.ToString();
     }

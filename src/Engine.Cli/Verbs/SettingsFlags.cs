@@ -28,6 +28,9 @@ public abstract class SettingsFlags
     [Option("f-inverse", HelpText = "Also generate <f_inv> facts (a switch).")] public bool FInverse { get; set; }
     [Option("duplicate-relation", HelpText = "Allow a head's out-edges to share a relation (a switch).")] public bool DuplicateRelation { get; set; }
     [Option("data-seed", HelpText = "Seed of the world (default 42).")] public int? DataSeed { get; set; }
+    [Option("edge-probability", HelpText = "ρ: keep each ordered E1 pair as an atomic edge with this probability (default 1: complete graph).")] public double? EdgeProbability { get; set; }
+    [Option("isomorphism-noise", HelpText = "η: share of each image category's copied edges given another tail (default 0: exact copies).")] public double? IsomorphismNoise { get; set; }
+    [Option("functors", HelpText = "m: number of functors F_j: E1 → E_{j+1}, tokens <f>, <f_2>, … (default 1).")] public int? Functors { get; set; }
 
     // ---- model
     [Option("width", HelpText = "Model width d (default 128).")] public int? Width { get; set; }
@@ -70,6 +73,9 @@ public abstract class SettingsFlags
         FInverse = FInverse || s.FInverse,
         DuplicateRelation = DuplicateRelation || s.DuplicateRelation,
         DataSeed = DataSeed ?? s.DataSeed,
+        EdgeProbability = EdgeProbability ?? s.EdgeProbability,
+        IsomorphismNoise = IsomorphismNoise ?? s.IsomorphismNoise,
+        Functors = Functors ?? s.Functors,
         Width = Width ?? s.Width,
         Depth = Depth ?? s.Depth,
         Heads = Heads ?? s.Heads,

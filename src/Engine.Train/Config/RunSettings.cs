@@ -22,6 +22,14 @@ public sealed record RunSettings
     public int DataSeed { get; init; } = 42;
     /// <summary>Read the dataset from this folder (reference layout) instead of generating it.</summary>
     public string? DataDir { get; init; }
+    // The world variants below are not in the reference. Each is left out of config.json at its default, so the
+    // file (and the run id hashed from it) of a run that does not use them is what it was before they existed.
+    /// <summary>ρ: each ordered pair of E1 is an atomic edge with this probability (1: the complete graph).</summary>
+    [OmittedWhen(1.0)] public double EdgeProbability { get; init; } = 1.0;
+    /// <summary>η: the share of each image category's copied edges that get another tail (0: exact isomorphism).</summary>
+    [OmittedWhen(0.0)] public double IsomorphismNoise { get; init; }
+    /// <summary>m: the number of functors F_j: E1 → E_{j+1}, each with its own token and analogical facts.</summary>
+    [OmittedWhen(1)] public int Functors { get; init; } = 1;
 
     // ---- model (TASK.md §3)
     public int Width { get; init; } = 128;
@@ -50,7 +58,7 @@ public sealed record RunSettings
     /// <summary>The world knobs of these settings.</summary>
     public World.WorldSettings ToWorldSettings() => new(
         Entities, Relations, CategorySize, AtomicOod, CompositionalOod, AnalogicalOod, FInverse, DuplicateRelation,
-        (ulong)DataSeed);
+        (ulong)DataSeed, EdgeProbability, IsomorphismNoise, Functors);
 
     /// <summary>Throws <see cref="SettingsException"/> naming the first invalid setting by its flag; the world
     /// settings are checked as the generator checks them unless the dataset is read from <see cref="DataDir"/>.</summary>
@@ -58,14 +66,19 @@ public sealed record RunSettings
     {
         Require(Entities >= 2, "entities", $"must be at least 2 (got {Entities})");
         Require(Relations >= 1, "relations", $"must be at least 1 (got {Relations})");
+        Require(Functors >= 1, "functors", $"must be at least 1 (got {Functors})");
         if (CategorySize is { } k)
         {
             Require(k >= 2, "category-size", $"must be at least 2 (got {k})");
-            Require(2 * k <= Entities, "category-size", $"2·k = {2 * k} exceeds entities = {Entities}");
+            Require((Functors + 1L) * k <= Entities, "category-size", Functors == 1
+                ? $"2·k = {2 * k} exceeds entities = {Entities}"
+                : $"{Functors + 1}·k = {(Functors + 1L) * k} exceeds entities = {Entities} ({Functors + 1} categories for {Functors} functors)");
         }
         Ratio(AtomicOod, "atomic-ood");
         Ratio(CompositionalOod, "compositional-ood");
         Ratio(AnalogicalOod, "analogical-ood");
+        Require(double.IsFinite(EdgeProbability) && EdgeProbability is > 0 and <= 1, "edge-probability", $"must be in (0, 1] (got {EdgeProbability})");
+        Ratio(IsomorphismNoise, "isomorphism-noise");
         if (DataDir is null) ValidateWorld();
         Require(Width >= 1, "width", $"must be positive (got {Width})");
         Require(Depth >= 1, "depth", $"must be positive (got {Depth})");
@@ -103,6 +116,9 @@ public sealed record RunSettings
                 World.WorldSettings.Names.AtomicOodRatio => "atomic-ood",
                 World.WorldSettings.Names.CompositionalOodRatio => "compositional-ood",
                 World.WorldSettings.Names.AnalogicalOodRatio => "analogical-ood",
+                World.WorldSettings.Names.EdgeProbability => "edge-probability",
+                World.WorldSettings.Names.IsomorphismNoise => "isomorphism-noise",
+                World.WorldSettings.Names.Functors => "functors",
                 _ => e.Setting,
             };
             throw new SettingsException(flag, e.Reason);
@@ -123,6 +139,7 @@ public sealed record RunSettings
         WriteIndented = true,
         NewLine = "\n", // not Environment.NewLine: run ids hash this text and must not depend on the OS
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        TypeInfoResolver = OmittedWhenAttribute.Resolver(),
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -84,6 +84,9 @@ public static class YamlConfig
             "analogical_ood_ratio" or "analogical_ood" => s with { AnalogicalOod = value.Double() },
             "include_f_inverse" or "f_inverse" => s with { FInverse = value.Bool() },
             "duplicate_relation" => s with { DuplicateRelation = value.Bool() },
+            "edge_probability" => s with { EdgeProbability = value.Double() },
+            "isomorphism_noise" => s with { IsomorphismNoise = value.Double() },
+            "num_functors" or "functors" => s with { Functors = value.Int() },
             "data_seed" => s with { DataSeed = value.Int() },
             // In the reference layout `seed` under data: is the data seed; elsewhere it seeds training.
             "seed" when section == "data" => s with { DataSeed = value.Int() },

@@ -38,7 +38,8 @@ public sealed record RunSummary
         if (passes.Count == 0) throw new ArgumentException("a run summary needs at least one probe pass");
         var last = passes[^1];
         var types = new Dictionary<string, TypeSummary>();
-        foreach (var type in ProbeTypes.All)
+        // The seven, then any further types of the passes (id_analogical_j, ood_analogical_j with m ≥ 2 functors).
+        foreach (var type in ProbeTypes.All.Concat(passes.SelectMany(p => p.Probes.Keys)).Distinct())
         {
             // A type without facts (n = 0, null scores; or absent from older lines) has no summary.
             var scores = passes.Select(p => p.Probes.GetValueOrDefault(type))

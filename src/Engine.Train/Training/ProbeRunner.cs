@@ -9,8 +9,9 @@ namespace Engine.Train.Training;
 /// <summary>
 /// One probe pass (TASK.md §5): per-type accuracy (argmax over all V), mean CE and mean target
 /// probability; attention of the &lt;f&gt; query on the source per layer and head; and the geometry of the
-/// embedding and head rows (Dirichlet energy, parallelism family, isometry). Runs without recording
-/// gradients, in chunks so the (rows, V) logits stay small.
+/// embedding and head rows (Dirichlet energy, parallelism family, isometry). With m ≥ 2 functors the
+/// attention and geometry are measured per functor F_j (its token &lt;f_j&gt;, its pairs e ↔ F_j(e)).
+/// Runs without recording gradients, in chunks so the (rows, V) logits stay small.
 /// </summary>
 public sealed class ProbeRunner : IDisposable
 {
@@ -23,14 +24,18 @@ public sealed class ProbeRunner : IDisposable
     private readonly GptInputs _inputs;
     private readonly BatchEncoder _encoder = new(Chunk);
     private readonly DeviceBuffer<int> _argmax;
-    private readonly DeviceBuffer<int> _entityRowTokens;   // (N+1): the tokens of EntityRows, entities 0…N−1 then <f>
+    private readonly DeviceBuffer<int> _entityRowTokens;   // (N+m): the tokens of EntityRows, entities 0…N−1 then <f>, <f_2>, …
     private readonly float[] _losses = new float[Chunk];
     private readonly int[] _predictions = new int[Chunk];
-    private readonly int _functorToken;
     private readonly int _entityCount;
-    private readonly (int Source, int Image)[] _functor;
-    private readonly (int Source, int Image)[] _idPairs;
-    private readonly (int Source, int Image)[] _oodPairs;
+    private readonly FunctorProbe[] _functors;
+
+    /// <summary>
+    /// What the probes need of functor F_j: its token id, the row of &lt;f_j&gt; among the host entity rows (N + j − 1),
+    /// its pairs (e, F_j(e)) over E1, and those of its (e, &lt;f_j&gt;) ID and OOD analogical probes.
+    /// </summary>
+    private sealed record FunctorProbe(int Index, string Token, int TokenId, int Row,
+        (int Source, int Image)[] Pairs, (int Source, int Image)[] IdPairs, (int Source, int Image)[] OodPairs);
 
     public ProbeRunner(Dataset dataset, Gpt<float> model, Tape<float> tape)
     {
@@ -39,48 +44,66 @@ public sealed class ProbeRunner : IDisposable
         _tape = tape;
         _inputs = new GptInputs(model.Device, model.Config.VocabSize);
         _argmax = model.Device.Allocate<int>(Chunk);
-        _functorToken = dataset.TokenId("<f>");
         _entityCount = dataset.Vocabulary.TakeWhile(t => t.StartsWith("<e_", StringComparison.Ordinal)).Count();
-        _entityRowTokens = model.Device.Allocate<int>(_entityCount + 1);
-        model.Device.Upload<int>([.. Enumerable.Range(0, _entityCount), _functorToken], _entityRowTokens.View);
-        _functor = dataset.CategoryE1.Select(e => (e, dataset.Functor[e])).ToArray();
-        _idPairs = Pairs(dataset.Probes[FactType.IdAnalogical]);
-        _oodPairs = Pairs(dataset.Probes[FactType.OodAnalogical]);
+        _functors = [.. dataset.Functors.Select(f =>
+        {
+            var token = dataset.FunctorTokenId(f.Index);
+            (int, int)[] Pairs(FactType kind) => dataset.Probes[new ProbeType(kind, f.Index)]
+                .Where(fact => fact.Input[1] == token).Select(fact => (fact.Input[0], fact.Target)).ToArray();
+            return new FunctorProbe(f.Index, f.Token, token, _entityCount + f.Index - 1,
+                [.. dataset.CategoryE1.Select(e => (e, f.Map[e]))], Pairs(FactType.IdAnalogical), Pairs(FactType.OodAnalogical));
+        })];
+        _entityRowTokens = model.Device.Allocate<int>(_entityCount + _functors.Length);
+        model.Device.Upload<int>([.. Enumerable.Range(0, _entityCount), .. _functors.Select(f => f.TokenId)], _entityRowTokens.View);
     }
 
-    private (int, int)[] Pairs(IReadOnlyList<Fact> facts) =>
-        facts.Where(IsFunctorQuery).Select(f => (f.Input[0], f.Target)).ToArray();
-
     /// <summary>
-    /// Measures everything; the caller fills epoch, step, loss, time. Every one of the seven types gets a score,
+    /// Measures everything; the caller fills epoch, step, loss, time. Every probe type of the world gets a score,
     /// an empty one with n = 0 and undefined (null) accuracy, CE and probability.
     /// </summary>
     public EpochMetrics Measure()
     {
         var probes = new Dictionary<string, ProbeScore>();
-        var attnId = new SourceAttention(_model.Config.Depth, _model.Config.Heads);
-        var attnOod = new SourceAttention(_model.Config.Depth, _model.Config.Heads);
-        foreach (var type in FactTypes.All)
+        var attnId = _functors.Select(_ => new SourceAttention(_model.Config.Depth, _model.Config.Heads)).ToArray();
+        var attnOod = _functors.Select(_ => new SourceAttention(_model.Config.Depth, _model.Config.Heads)).ToArray();
+        foreach (var type in _dataset.ProbeTypes)
         {
-            var attention = type switch
+            var attention = type.Kind switch
             {
-                FactType.IdAnalogical => attnId,
-                FactType.OodAnalogical => attnOod,
+                FactType.IdAnalogical => attnId[type.Functor - 1],
+                FactType.OodAnalogical => attnOod[type.Functor - 1],
                 _ => null,
             };
-            probes[type.Label()] = Score(_dataset.Probes[type], attention);
+            probes[type.Label] = Score(_dataset.Probes[type], attention, type.Functor);
         }
-        var geometry = Geometry();
-        return geometry with
+        var weights = Weights();
+        var functors = _functors.Select((f, i) => Geometry(weights, f) with
+        {
+            AttnFToSource = SourceAttention.Mean(attnId[i], attnOod[i]),
+            AttnFToSourceId = SourceAttention.Mean(attnId[i]),
+            AttnFToSourceOod = SourceAttention.Mean(attnOod[i]),
+        }).ToList();
+        var first = functors[0];
+        return new EpochMetrics
         {
             Probes = probes,
-            AttnFToSource = SourceAttention.Mean(attnId, attnOod),
-            AttnFToSourceId = SourceAttention.Mean(attnId),
-            AttnFToSourceOod = SourceAttention.Mean(attnOod),
+            DirichletRaw = first.DirichletRaw,
+            DirichletNorm = first.DirichletNorm,
+            DirichletHeadRaw = first.DirichletHeadRaw,
+            DirichletHeadNorm = first.DirichletHeadNorm,
+            ParallelismId = first.ParallelismId,
+            ParallelismOod = first.ParallelismOod,
+            Parallelogram = first.Parallelogram,
+            AnalogyAddition = first.AnalogyAddition,
+            Isometry = first.Isometry,
+            AttnFToSource = first.AttnFToSource,
+            AttnFToSourceId = first.AttnFToSourceId,
+            AttnFToSourceOod = first.AttnFToSourceOod,
+            Functors = functors.Count > 1 ? functors : null,
         };
     }
 
-    private ProbeScore Score(IReadOnlyList<Fact> facts, SourceAttention? attention)
+    private ProbeScore Score(IReadOnlyList<Fact> facts, SourceAttention? attention, int functor)
     {
         if (facts.Count == 0) return new ProbeScore(null, null, null, 0);
         double correct = 0, ce = 0, probability = 0;
@@ -103,7 +126,7 @@ public sealed class ProbeRunner : IDisposable
                     ce += _losses[i];
                     probability += Math.Exp(-(double)_losses[i]);
                 }
-                if (attention is not null) AddAttentionToSource(attention, facts, start, count, batch.SequenceLength);
+                if (attention is not null) AddAttentionToSource(attention, facts, start, count, batch.SequenceLength, _functors[functor - 1].TokenId);
             }
         }
         return new ProbeScore(correct / facts.Count, ce / facts.Count, probability / facts.Count, facts.Count);
@@ -111,10 +134,12 @@ public sealed class ProbeRunner : IDisposable
 
     /// <summary>
     /// Adds, per layer and head, the weight of the query at the &lt;f&gt; position (1) on the source key (0), for
-    /// the (e, &lt;f&gt;) facts of the chunk only: &lt;f_inv&gt; facts are neither summed nor counted.
+    /// the (e, &lt;f&gt;) facts of the chunk only (&lt;f&gt; being <paramref name="functorToken"/>): &lt;f_inv&gt; facts are
+    /// neither summed nor counted.
     /// </summary>
-    private void AddAttentionToSource(SourceAttention attention, IReadOnlyList<Fact> facts, int start, int count, int tokens)
+    private void AddAttentionToSource(SourceAttention attention, IReadOnlyList<Fact> facts, int start, int count, int tokens, int functorToken)
     {
+        bool IsFunctorQuery(Fact fact) => fact.Input.Count == 2 && fact.Input[1] == functorToken;
         var heads = _model.Config.Heads;
         var host = new float[count * heads * tokens * tokens];
         for (var layer = 0; layer < _model.Config.Depth; layer++)
@@ -131,16 +156,16 @@ public sealed class ProbeRunner : IDisposable
             if (IsFunctorQuery(facts[start + b])) attention.Count++;
     }
 
-    private bool IsFunctorQuery(Fact fact) => fact.Input.Count == 2 && fact.Input[1] == _functorToken;
-
-    /// <summary>Entity rows 0…N−1 and the &lt;f&gt; row (as row N) of a V×d matrix, in float64.</summary>
+    /// <summary>Entity rows 0…N−1 and the rows of &lt;f&gt;, &lt;f_2&gt;, … (as rows N, N + 1, …) of a V×d matrix, in float64.</summary>
     private RowMatrix EntityRows(Tensor<float> matrix)
     {
         var width = _model.Config.Width;
-        var host = new float[(_entityCount + 1) * width];
+        var rows = _entityCount + _functors.Length;
+        var host = new float[rows * width];
         _model.Device.Download(matrix.Data.Slice(0, _entityCount * width), host.AsSpan(0, _entityCount * width));
-        _model.Device.Download(matrix.Data.Slice(_functorToken * width, width), host.AsSpan(_entityCount * width, width));
-        return RowMatrix.FromFloats(_entityCount + 1, width, host);
+        foreach (var f in _functors)
+            _model.Device.Download(matrix.Data.Slice(f.TokenId * width, width), host.AsSpan(f.Row * width, width));
+        return RowMatrix.FromFloats(rows, width, host);
     }
 
     /// <summary>
@@ -152,9 +177,10 @@ public sealed class ProbeRunner : IDisposable
         _tape.Reset();
         using (_tape.NoGrad())
         {
-            var rows = _model.TokenEmbedding.Forward(_tape, _entityRowTokens.View, _entityCount + 1); // (N+1,C)
-            var normalised = block.Ln1.Forward(_tape, rows);                                          // (N+1,C)
-            return Matrix(normalised.Data, _entityCount + 1, _model.Config.Width);
+            var count = _entityCount + _functors.Length;
+            var rows = _model.TokenEmbedding.Forward(_tape, _entityRowTokens.View, count); // (N+m,C)
+            var normalised = block.Ln1.Forward(_tape, rows);                               // (N+m,C)
+            return Matrix(normalised.Data, count, _model.Config.Width);
         }
     }
 
@@ -165,7 +191,7 @@ public sealed class ProbeRunner : IDisposable
         return RowMatrix.FromFloats(rows, columns, host);
     }
 
-    /// <summary>The functor-geometry weights of layer 1, with &lt;f&gt; at row N of the embedding matrix.</summary>
+    /// <summary>The functor-geometry weights of layer 1, with &lt;f&gt; at row N of the embedding matrix (&lt;f_j&gt; at N + j − 1).</summary>
     public FunctorWeights Weights()
     {
         var width = _model.Config.Width;
@@ -180,37 +206,42 @@ public sealed class ProbeRunner : IDisposable
             FunctorToken: _entityCount);
     }
 
-    private EpochMetrics Geometry()
+    private static FunctorMetrics Geometry(FunctorWeights weights, FunctorProbe f)
     {
-        var w = Weights();
-        var embedding = DirichletEnergy.Compute(w.Embedding, _functor);
-        var head = DirichletEnergy.Compute(w.Head, _functor);
-        var all = _idPairs.Concat(_oodPairs).ToArray();
-        return new EpochMetrics
+        var w = weights with { FunctorToken = f.Row };
+        var embedding = DirichletEnergy.Compute(w.Embedding, f.Pairs);
+        var head = DirichletEnergy.Compute(w.Head, f.Pairs);
+        var all = f.IdPairs.Concat(f.OodPairs).ToArray();
+        return new FunctorMetrics
         {
+            Functor = f.Index,
+            Token = f.Token,
             DirichletRaw = EpochMetrics.Defined(embedding.Raw),
             DirichletNorm = EpochMetrics.Defined(embedding.Normalised),
             DirichletHeadRaw = EpochMetrics.Defined(head.Raw),
             DirichletHeadNorm = EpochMetrics.Defined(head.Normalised),
-            ParallelismId = EpochMetrics.Defined(FunctorGeometry.Parallelism(w, _idPairs)),
-            ParallelismOod = EpochMetrics.Defined(FunctorGeometry.Parallelism(w, _oodPairs)),
+            ParallelismId = EpochMetrics.Defined(FunctorGeometry.Parallelism(w, f.IdPairs)),
+            ParallelismOod = EpochMetrics.Defined(FunctorGeometry.Parallelism(w, f.OodPairs)),
             Parallelogram = EpochMetrics.Defined(FunctorGeometry.Parallelogram(w, all)),
             AnalogyAddition = EpochMetrics.Defined(FunctorGeometry.AnalogyAddition(w, all)),
-            Isometry = EpochMetrics.Defined(FunctorGeometry.Isometry(w.Embedding, _functor)),
+            Isometry = EpochMetrics.Defined(FunctorGeometry.Isometry(w.Embedding, f.Pairs)),
         };
     }
 
-    /// <summary>PCA of every entity's embedding row, with categories and the functor arrows.</summary>
+    /// <summary>PCA of every entity's embedding row, with categories (E1, E2, … E_{m+1}, other) and every functor's arrows.</summary>
     public PcaSnapshot Pca(int epoch)
     {
         var rows = Weights().Embedding;
         var entities = Enumerable.Range(0, _entityCount).ToArray();
         var (scores, ratio) = Probes.Pca.Project(rows, entities);
-        var e1 = _dataset.CategoryE1.ToHashSet();
-        var e2 = _dataset.CategoryE2.ToHashSet();
+        var category = new Dictionary<int, string>();
+        foreach (var e in _dataset.CategoryE1) category[e] = "E1";
+        foreach (var f in _dataset.Functors)
+            foreach (var e in f.Category) category[e] = f.CategoryName;
         var points = entities.Select(e => new PcaPoint(e, _dataset.Vocabulary[e],
-            e1.Contains(e) ? "E1" : e2.Contains(e) ? "E2" : "other", scores[e, 0], scores[e, 1])).ToList();
-        return new PcaSnapshot(epoch, ratio, points, _functor.Select(p => (IReadOnlyList<int>)[p.Source, p.Image]).ToList());
+            category.GetValueOrDefault(e, "other"), scores[e, 0], scores[e, 1])).ToList();
+        var arrows = _functors.SelectMany(f => f.Pairs).Select(p => (IReadOnlyList<int>)[p.Source, p.Image]).ToList();
+        return new PcaSnapshot(epoch, ratio, points, arrows);
     }
 
     public void Dispose()

@@ -1,10 +1,11 @@
 namespace Engine.Train.World;
 
 /// <summary>
-/// A world ready to train on and probe: the vocabulary, the training facts, every fact of each of
-/// the seven probe types, and the categories E1, E2 with the functor F: E1 → E2 (the probes need
-/// them: Dirichlet-energy edges e ↔ F(e), parallelism over analogical facts). Ids are positions in
-/// <see cref="Vocabulary"/>.
+/// A world ready to train on and probe: the vocabulary, the training facts, every fact of each probe
+/// type, and the categories E1, E2 with the functor F: E1 → E2 (the probes need them: Dirichlet-energy
+/// edges e ↔ F(e), parallelism over analogical facts) — or, with m functors, E1 and E2 … E_{m+1} with
+/// F_1 … F_m (<see cref="Functors"/>; <see cref="CategoryE2"/> and <see cref="Functor"/> are F_1's). Ids are
+/// positions in <see cref="Vocabulary"/>.
 /// </summary>
 public sealed class Dataset
 {
@@ -12,21 +13,19 @@ public sealed class Dataset
     /// <param name="settings">The generator settings; null for an imported dataset.</param>
     /// <param name="vocabulary">Token strings in id order.</param>
     /// <param name="trainingFacts">ID atomic + ID compositional + ID analogical facts.</param>
-    /// <param name="probes">Facts per type; a missing type is taken as empty.</param>
+    /// <param name="probes">Facts per type; a missing type of <see cref="ProbeType.For"/>(m) is taken as empty.</param>
     /// <param name="categoryE1">Entity ids of E1.</param>
-    /// <param name="functor">F as pairs (e, F(e)) for every e in E1.</param>
-    /// <param name="categoryE2">Entity ids of E2 (the image of F, in the generator's order).</param>
-    /// <param name="categoriesRecovered">True when E1, E2, F were recovered from the analogical facts.</param>
-    /// <exception cref="ArgumentException">A token id is outside the vocabulary, a fact is filed under
-    /// the wrong type, or F is not a bijection from E1 onto a disjoint E2.</exception>
+    /// <param name="functors">F_1 … F_m, in index order (at least F_1).</param>
+    /// <param name="categoriesRecovered">True when the categories and functors were recovered from the analogical facts.</param>
+    /// <exception cref="ArgumentException">A token id is outside the vocabulary, a fact is filed under the wrong
+    /// type, a functor token is missing, or some F_j is not a bijection from E1 onto its own category (all disjoint).</exception>
     public Dataset(
         WorldSettings? settings,
         IReadOnlyList<string> vocabulary,
         IReadOnlyList<Fact> trainingFacts,
-        IReadOnlyDictionary<FactType, IReadOnlyList<Fact>> probes,
+        IReadOnlyDictionary<ProbeType, IReadOnlyList<Fact>> probes,
         IReadOnlyList<int> categoryE1,
-        IReadOnlyList<int> categoryE2,
-        IReadOnlyDictionary<int, int> functor,
+        IReadOnlyList<FunctorMap> functors,
         bool categoriesRecovered)
     {
         Settings = settings;
@@ -36,15 +35,34 @@ public sealed class Dataset
             if (!_ids.TryAdd(Vocabulary[i], i))
                 throw new ArgumentException($"the vocabulary repeats the token \"{Vocabulary[i]}\"");
         TrainingFacts = [.. trainingFacts];
-        var byType = new Dictionary<FactType, IReadOnlyList<Fact>>();
-        foreach (FactType type in FactTypes.All)
+        if (functors.Count == 0 || functors.Select((f, i) => f.Index != i + 1).Any(wrong => wrong))
+            throw new ArgumentException($"functors must be F_1 … F_m in order, got [{string.Join(", ", functors.Select(f => f.Index))}]");
+        Functors = [.. functors.Select(f => f with { Category = [.. f.Category], Map = new Dictionary<int, int>(f.Map) })];
+        ProbeTypes = ProbeType.For(Functors.Count);
+        foreach (ProbeType type in probes.Keys)
+            if (!ProbeTypes.Contains(type))
+                throw new ArgumentException($"probe type {type.Label} does not exist with {Functors.Count} functor(s)");
+        var byType = new Dictionary<ProbeType, IReadOnlyList<Fact>>();
+        foreach (ProbeType type in ProbeTypes)
             byType[type] = probes.TryGetValue(type, out var list) ? [.. list] : [];
         Probes = byType;
         CategoryE1 = [.. categoryE1];
-        CategoryE2 = [.. categoryE2];
-        Functor = new Dictionary<int, int>(functor);
         CategoriesRecovered = categoriesRecovered;
         CheckInvariants();
+    }
+
+    /// <summary>A world with the single functor F: E1 → E2 (the reference's).</summary>
+    public Dataset(
+        WorldSettings? settings,
+        IReadOnlyList<string> vocabulary,
+        IReadOnlyList<Fact> trainingFacts,
+        IReadOnlyDictionary<ProbeType, IReadOnlyList<Fact>> probes,
+        IReadOnlyList<int> categoryE1,
+        IReadOnlyList<int> categoryE2,
+        IReadOnlyDictionary<int, int> functor,
+        bool categoriesRecovered)
+        : this(settings, vocabulary, trainingFacts, probes, categoryE1, [new FunctorMap(1, categoryE2, functor)], categoriesRecovered)
+    {
     }
 
     /// <summary>The settings the world was generated with; null when imported without them.</summary>
@@ -59,23 +77,33 @@ public sealed class Dataset
     /// <summary>ID atomic + ID compositional + ID analogical facts, the training set.</summary>
     public IReadOnlyList<Fact> TrainingFacts { get; }
 
-    /// <summary>Every fact of each type (all seven keys present; trained facts are probed too).</summary>
-    public IReadOnlyDictionary<FactType, IReadOnlyList<Fact>> Probes { get; }
+    /// <summary>The probe types of this world in order: the seven, then ID and OOD analogical per functor j ≥ 2.</summary>
+    public IReadOnlyList<ProbeType> ProbeTypes { get; }
+
+    /// <summary>Every fact of each type (every key of <see cref="ProbeTypes"/> present; trained facts are probed too).</summary>
+    public IReadOnlyDictionary<ProbeType, IReadOnlyList<Fact>> Probes { get; }
 
     /// <summary>Entity ids of category E1.</summary>
     public IReadOnlyList<int> CategoryE1 { get; }
 
-    /// <summary>Entity ids of category E2.</summary>
-    public IReadOnlyList<int> CategoryE2 { get; }
+    /// <summary>F_1 … F_m with their image categories.</summary>
+    public IReadOnlyList<FunctorMap> Functors { get; }
 
-    /// <summary>The functor F: E1 → E2 as a map from entity id to entity id.</summary>
-    public IReadOnlyDictionary<int, int> Functor { get; }
+    /// <summary>Entity ids of category E2, the image of F_1.</summary>
+    public IReadOnlyList<int> CategoryE2 => Functors[0].Category;
 
-    /// <summary>True when E1, E2, F were recovered from the analogical facts (no world.json).</summary>
+    /// <summary>The functor F = F_1: E1 → E2 as a map from entity id to entity id.</summary>
+    public IReadOnlyDictionary<int, int> Functor => Functors[0].Map;
+
+    /// <summary>True when the categories and functors were recovered from the analogical facts (no world.json).</summary>
     public bool CategoriesRecovered { get; }
 
-    /// <summary>All probe facts, type by type in <see cref="FactTypes.All"/> order.</summary>
-    public IEnumerable<Fact> AllProbes => FactTypes.All.SelectMany(t => Probes[t]);
+    /// <summary>All probe facts, type by type in <see cref="ProbeTypes"/> order.</summary>
+    public IEnumerable<Fact> AllProbes => ProbeTypes.SelectMany(t => Probes[t]);
+
+    /// <summary>The token id of F_j (<paramref name="inverse"/>: of its inverse), or −1 when absent.</summary>
+    public int FunctorTokenId(int j, bool inverse = false) =>
+        TokenId(inverse ? WorldTokens.InverseToken(j) : WorldTokens.FunctorToken(j));
 
     /// <summary>The id of a token string, or −1 when absent.</summary>
     public int TokenId(string token) => _ids.GetValueOrDefault(token, -1);
@@ -94,20 +122,30 @@ public sealed class Dataset
                 throw new ArgumentException($"training fact {fact} has a held-out type");
         foreach (var (type, list) in Probes)
             foreach (Fact fact in list)
-                if (fact.Type != type || fact.Input.Count != type.InputLength())
-                    throw new ArgumentException($"fact {fact} is filed under {type.Label()}");
+                if (fact.Probe != type || fact.Input.Count != type.InputLength)
+                    throw new ArgumentException($"fact {fact} is filed under {type.Label}");
 
-        if (CategoryE1.Count != CategoryE2.Count || Functor.Count != CategoryE1.Count)
-            throw new ArgumentException($"|E1| = {CategoryE1.Count}, |E2| = {CategoryE2.Count} and |F| = {Functor.Count} differ");
         var e1 = new HashSet<int>(CategoryE1);
-        var e2 = new HashSet<int>(CategoryE2);
-        if (e1.Count != CategoryE1.Count || e2.Count != CategoryE2.Count || e1.Overlaps(e2))
-            throw new ArgumentException("E1 and E2 must be disjoint sets without repeats");
-        if (e1.Concat(e2).Any(e => (uint)e >= (uint)v))
-            throw new ArgumentException("a category entity lies outside the vocabulary");
-        var image = new HashSet<int>();
-        foreach (var (source, target) in Functor)
-            if (!e1.Contains(source) || !e2.Contains(target) || !image.Add(target))
-                throw new ArgumentException($"F is not a bijection E1 → E2 at {source} → {target}");
+        if (e1.Count != CategoryE1.Count)
+            throw new ArgumentException(Functors.Count == 1 ? "E1 and E2 must be disjoint sets without repeats" : "E1 repeats an entity");
+        var seen = new HashSet<int>(e1);
+        foreach (FunctorMap f in Functors)
+        {
+            string name = Functors.Count == 1 ? "F" : $"F_{f.Index}";
+            if (f.Category.Count != CategoryE1.Count || f.Map.Count != CategoryE1.Count)
+                throw new ArgumentException($"|E1| = {CategoryE1.Count}, |{f.CategoryName}| = {f.Category.Count} and |{name}| = {f.Map.Count} differ");
+            var image = new HashSet<int>(f.Category);
+            if (image.Count != f.Category.Count || f.Category.Any(e => !seen.Add(e)))
+                throw new ArgumentException(Functors.Count == 1 ? "E1 and E2 must be disjoint sets without repeats"
+                    : $"{f.CategoryName} repeats an entity or shares one with E1 or another category");
+            if (seen.Any(e => (uint)e >= (uint)v))
+                throw new ArgumentException("a category entity lies outside the vocabulary");
+            var hit = new HashSet<int>();
+            foreach (var (source, target) in f.Map)
+                if (!e1.Contains(source) || !image.Contains(target) || !hit.Add(target))
+                    throw new ArgumentException($"{name} is not a bijection E1 → {f.CategoryName} at {source} → {target}");
+            if (TokenId(f.Token) < 0)
+                throw new ArgumentException($"the vocabulary lacks the token {f.Token} of {name}");
+        }
     }
 }

@@ -6,7 +6,8 @@ namespace Engine.Train.World;
 /// <summary>
 /// Writes a dataset in the reference layout: <c>vocab.json</c> (token strings in id order),
 /// <c>train.json</c> ([{"input_text", "target_text"}]), <c>test.json</c> (the same plus "type", every
-/// probe fact in type order), one <c>&lt;type&gt;.json</c> per probe type, and our
+/// probe fact in type order), one <c>&lt;type&gt;.json</c> per probe type (with m ≥ 2 functors also
+/// <c>id_analogical_j.json</c> and <c>ood_analogical_j.json</c> for j = 2 … m), and our
 /// <c>world.json</c> (<see cref="WorldFile"/>). Each file is written to a temporary name in the same
 /// directory and renamed into place, so a reader never sees half a file.
 /// </summary>
@@ -22,6 +23,7 @@ public static class DatasetWriter
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        TypeInfoResolver = Config.OmittedWhenAttribute.Resolver(),
     };
 
     /// <summary>Writes <paramref name="dataset"/> into <paramref name="directory"/> (created if absent; existing files replaced).</summary>
@@ -39,15 +41,18 @@ public static class DatasetWriter
         });
         WriteAtomically(Path.Combine(directory, "train.json"), json => WriteFacts(json, vocab, dataset.TrainingFacts, withType: false));
         WriteAtomically(Path.Combine(directory, "test.json"), json => WriteFacts(json, vocab, [.. dataset.AllProbes], withType: true));
-        foreach (FactType type in FactTypes.All)
-            WriteAtomically(Path.Combine(directory, type.Label() + ".json"), json => WriteFacts(json, vocab, dataset.Probes[type], withType: false));
+        foreach (ProbeType type in dataset.ProbeTypes)
+            WriteAtomically(Path.Combine(directory, type.Label + ".json"), json => WriteFacts(json, vocab, dataset.Probes[type], withType: false));
 
+        Dictionary<string, string> Map(FunctorMap f) => dataset.CategoryE1.ToDictionary(e => vocab[e], e => vocab[f.Map[e]]);
         var world = new WorldFile(
             WorldFile.CurrentFormat,
             dataset.Settings,
             [.. dataset.CategoryE1.Select(e => vocab[e])],
             [.. dataset.CategoryE2.Select(e => vocab[e])],
-            dataset.CategoryE1.ToDictionary(e => vocab[e], e => vocab[dataset.Functor[e]]));
+            Map(dataset.Functors[0]),
+            dataset.Functors.Count == 1 ? null
+                : [.. dataset.Functors.Skip(1).Select(f => new WorldFileFunctor(f.Token, [.. f.Category.Select(e => vocab[e])], Map(f)))]);
         WriteAtomically(Path.Combine(directory, WorldFile.FileName),
             json => JsonSerializer.Serialize(json, world, SerializerOptions), indented: true);
     }
@@ -61,7 +66,7 @@ public static class DatasetWriter
             json.WriteStartObject();
             json.WriteString("input_text", input);
             json.WriteString("target_text", input + vocab[fact.Target]);
-            if (withType) json.WriteString("type", fact.Type.Label());
+            if (withType) json.WriteString("type", fact.Probe.Label);
             json.WriteEndObject();
         }
         json.WriteEndArray();

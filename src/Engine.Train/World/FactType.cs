@@ -1,6 +1,6 @@
 namespace Engine.Train.World;
 
-/// <summary>The seven probe types of TASK.md §1, in the reference's order.</summary>
+/// <summary>The seven kinds of fact of TASK.md §1, in the reference's order.</summary>
 public enum FactType
 {
     IdAtomic,
@@ -39,6 +39,9 @@ public static class FactTypes
     /// <summary>True for the three types that make up the training set.</summary>
     public static bool IsTrained(this FactType type) =>
         type is FactType.IdAtomic or FactType.IdCompositional or FactType.IdAnalogical;
+
+    /// <summary>True for the two analogical types (e, &lt;f&gt;, F(e)), whose facts belong to one functor.</summary>
+    public static bool IsAnalogical(this FactType type) => type is FactType.IdAnalogical or FactType.OodAnalogical;
 
     /// <summary>Number of input tokens of this type: 3 for compositional (h, r1, r2), else 2.</summary>
     public static int InputLength(this FactType type) =>
