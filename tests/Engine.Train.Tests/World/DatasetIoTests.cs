@@ -178,6 +178,9 @@ public sealed class DatasetIoTests
             test: Test.Replace("\"type\": \"ood_atomic\"", "\"type\": \"id_compositional\""));
         yield return Case("atomic fact with <f>", "test.json", "fact 0: a id_atomic fact cannot have <f>",
             test: Test.Replace("\"<e_0><r_0>\", \"target_text\": \"<e_0><r_0><e_1>\"", "\"<e_0><f>\", \"target_text\": \"<e_0><f><e_1>\""));
+        yield return Case("functor tokens with a gap", "vocab.json", "<f_3> without <f_2>", vocab: Vocab.Replace("\"<f>\"]", "\"<f>\",\"<f_3>\"]"));
+        yield return Case("analogical type of another functor", "test.json", "fact 10: a ood_analogical_2 fact needs <f_2> or <f_inv_2> as its second token",
+            test: Test.Replace("\"type\": \"ood_analogical\"", "\"type\": \"ood_analogical_2\""));
         yield return Case("missing test.json", "test.json", "file not found", extra: dir => File.Delete(Path.Combine(dir, "test.json")));
         yield return Case("F not a function", "test.json", "analogical facts map <e_2> to both",
             test: Test.Replace("]", ", {\"input_text\": \"<e_2><f>\", \"target_text\": \"<e_2><f><e_4>\", \"type\": \"ood_analogical\"}]"));
