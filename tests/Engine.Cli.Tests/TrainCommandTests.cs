@@ -203,4 +203,35 @@ public class TrainCommandTests
         var bad = EngineProcess.Run("data", "inspect", Path.Combine(_root, "nothing"));
         Assert.That(bad.ExitCode, Is.EqualTo(2));
     }
+
+    [Test]
+    public void DataInspectShowsTheWorldVariants()
+    {
+        var dir = Path.Combine(_root, "variant");
+        var generated = EngineProcess.Run("data", "generate", "--out", dir, "--entities", "12", "--relations", "30",
+            "--functors", "2", "--edge-probability", "0.7", "--isomorphism-noise", "0.5", "--data-seed", "3");
+        Assert.That(generated.ExitCode, Is.EqualTo(0), generated.Error);
+        var inspected = EngineProcess.Run("data", "inspect", dir);
+        Assert.That(inspected.ExitCode, Is.EqualTo(0), inspected.Error);
+        // V = 12 + 30 + 2 functor tokens; k = ⌊12/3⌋ = 4, so E1 has 12 ordered pairs.
+        Assert.That(inspected.Output, Does.Contain("vocabulary      44 tokens")
+            .And.Contain("ood_analogical_2").And.Contain("E3 ").And.Contain("F_2 <f_2>")
+            .And.Match(@"E1 graph +\d+ of 12 ordered pairs are edges")
+            .And.Match(@"E2 edges +\d+ of \d+ are F_1-images of the \d+ trained E1 edges \(\d+ rewired: not isomorphic\)")
+            .And.Contain("ρ = 0.7 (edge_probability), η = 0.5 (isomorphism_noise), m = 2 (num_functors)"));
+    }
+
+    [TestCase("--functors", "0", "engine: functors: must be at least 1 (got 0)")]
+    [TestCase("--edge-probability", "1.5", "engine: edge-probability: must be in (0, 1] (got 1.5)")]
+    [TestCase("--isomorphism-noise", "-1", "engine: isomorphism-noise: must be in [0, 1] (got -1)")]
+    [TestCase("--functors", "4", "engine: entities: N = 10 is too small: 5 disjoint categories (num_functors = 4)")]
+    public void BadWorldVariantsExitTwoWithOneLine(string flag, string value, string message)
+    {
+        var result = EngineProcess.Run("data", "generate", "--out", Path.Combine(_root, "bad"), flag, value);
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(result.Error, Does.StartWith(message));
+        Assert.That(Directory.Exists(Path.Combine(_root, "bad")), Is.False);
+    }
 }
+

@@ -152,4 +152,38 @@ public class ConfigTests
         Assert.That(() => RunSettings.FromJson("{\"widht\": 3}", "config.json"),
             Throws.TypeOf<SettingsException>().With.Message.Contains("config.json"));
     }
+
+    [Test]
+    public void WorldVariantsAreLeftOutOfConfigJsonAtTheirDefaults()
+    {
+        var plain = new RunSettings().ToJson();
+        foreach (var key in new[] { "edge_probability", "isomorphism_noise", "functors" })
+            Assert.That(plain, Does.Not.Contain(key));
+        var variant = new RunSettings { Entities = 12, EdgeProbability = 0.5, IsomorphismNoise = 0.2, Functors = 2 };
+        var json = variant.ToJson();
+        Assert.That(json, Does.Contain("\"edge_probability\": 0.5").And.Contain("\"isomorphism_noise\": 0.2").And.Contain("\"functors\": 2"));
+        Assert.That(RunSettings.FromJson(json, "config.json"), Is.EqualTo(variant));
+        Assert.That(RunSettings.FromJson(plain, "config.json"), Is.EqualTo(new RunSettings()));
+        Assert.That(variant.ToWorldSettings(), Is.EqualTo(new Engine.Train.World.WorldSettings(Entities: 12, EdgeProbability: 0.5, IsomorphismNoise: 0.2, Functors: 2)));
+    }
+
+    [Test]
+    public void WorldVariantsReadFromYamlUnderTheirReferenceStyleNames()
+    {
+        var s = YamlConfig.Parse("data:\n  num_entities: 12\n  edge_probability: 0.75\n  isomorphism_noise: 0.1\n  num_functors: 2\n", "x.yaml", new RunSettings());
+        Assert.That((s.EdgeProbability, s.IsomorphismNoise, s.Functors), Is.EqualTo((0.75, 0.1, 2)));
+        Assert.That(YamlConfig.Parse("functors: 3", "x.yaml", new RunSettings()).Functors, Is.EqualTo(3));
+    }
+
+    [TestCase(0.0, 0.0, 1, null, "edge-probability", "must be in (0, 1] (got 0)")]
+    [TestCase(1.0, -0.2, 1, null, "isomorphism-noise", "must be in [0, 1] (got -0.2)")]
+    [TestCase(1.0, 0.0, 0, null, "functors", "must be at least 1 (got 0)")]
+    [TestCase(1.0, 0.0, 2, 4, "category-size", "3·k = 12 exceeds entities = 10 (3 categories for 2 functors)")]
+    [TestCase(1.0, 0.0, 3, null, "entities", "N = 10 is too small: 4 disjoint categories (num_functors = 3)")]
+    public void WorldVariantsAreValidatedByFlag(double rho, double eta, int functors, int? categorySize, string flag, string reason)
+    {
+        var settings = new RunSettings { EdgeProbability = rho, IsomorphismNoise = eta, Functors = functors, CategorySize = categorySize };
+        Assert.That(() => settings.Validate(), Throws.TypeOf<SettingsException>()
+            .With.Property("Setting").EqualTo(flag).And.Message.StartsWith($"{flag}: {reason}"));
+    }
 }

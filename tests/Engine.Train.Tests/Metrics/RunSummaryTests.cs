@@ -119,4 +119,17 @@ public class RunSummaryTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Test]
+    public void TypesOfFurtherFunctorsAreSummarisedAfterTheSeven()
+    {
+        var score = new ProbeScore(0.5, 0.7, 0.4, 2);
+        var passes = new[] { Pass(1, 0, 1), Pass(2, 1, 1) }
+            .Select((p, i) => p with { Probes = new Dictionary<string, ProbeScore>(p.Probes) { ["ood_analogical_2"] = score with { Accuracy = i } } })
+            .ToList();
+        var s = RunSummary.FromMetrics(passes);
+        Assert.That(s.Types.Keys, Is.EqualTo(new[] { ProbeTypes.IdAtomic, ProbeTypes.OodAnalogical, "ood_analogical_2" }));
+        Assert.That((s.Types["ood_analogical_2"].FinalAcc, s.Types["ood_analogical_2"].BestAcc), Is.EqualTo((1.0, 1.0)));
+    }
 }
+

@@ -13,8 +13,9 @@ namespace Engine.Train.Tests.Probes;
 /// <list type="bullet">
 /// <item>ln_f: γ = 0, β = (1, 0, 0, 0), so the final hidden state is β for every fact and the logits are the
 /// head's column 0: z_v = head[v, 0], the same for every fact;</item>
-/// <item>the embedding rows of &lt;f&gt; and of "positive" entities are s·(1, −1, 1, −1), of &lt;f_inv&gt; and
-/// "negative" entities −s·(1, −1, 1, −1), so LN1 (γ = 1) maps them to ±ρ·(1, −1, 1, −1), ρ = s/√(s² + ε);</item>
+/// <item>the embedding rows of &lt;f&gt; and of "positive" entities are s·(1, −1, 1, −1), of &lt;f_inv&gt;, of &lt;f_2&gt;
+/// (in a world with two functors) and of "negative" entities −s·(1, −1, 1, −1), so LN1 (γ = 1) maps them to
+/// ±ρ·(1, −1, 1, −1), ρ = s/√(s² + ε);</item>
 /// <item>layer 0, head h (channels 2h, 2h+1; head size 2): q = (w_h·LN1(x)[0] + b_h, 0) and
 /// k = (u_h·LN1(x)[0] + c_h, 0); layer 1: q = (b'_h, 0) and k = (c'_h, 0) from the biases alone.</item>
 /// </list>
@@ -69,8 +70,9 @@ public class ProbeRunnerTests
         {
             for (var c = 0; c < Width; c++) embedding[token * Width + c] = (float)(sign * Scale * (c % 2 == 0 ? 1 : -1));
         }
-        foreach (var e in dataset.CategoryE1.Concat(dataset.CategoryE2)) Row(e, negativeEntities.Contains(e) ? -1 : 1);
+        foreach (var e in dataset.CategoryE1.Concat(dataset.Functors.SelectMany(f => f.Category))) Row(e, negativeEntities.Contains(e) ? -1 : 1);
         Row(dataset.TokenId("<f>"), 1);
+        if (dataset.TokenId("<f_2>") is >= 0 and var second) Row(second, -1);
         if (dataset.TokenId("<f_inv>") is >= 0 and var inverse) Row(inverse, -1);
         Set("tok_emb.weight", embedding);
 
@@ -234,5 +236,60 @@ public class ProbeRunnerTests
         Assert.That(back.Probes.Keys, Is.EquivalentTo(ProbeTypes.All));
         Assert.That(back.Probes[ProbeTypes.OodAnalogical], Is.EqualTo(new ProbeScore(null, null, null, 0)));
         Assert.That(back.AttnFToSourceId[1][1], Is.EqualTo(pass.AttnFToSourceId[1][1]));
+    }
+
+    /// <summary>
+    /// Two functors, E3 "negative": per functor, attention from its own query (&lt;f_2&gt; is the negative row, so its
+    /// query is −w·ρ + b and its own key −u·ρ + c), the Dirichlet energy over its own pairs (embedding: 0 for F_1,
+    /// opposite rows for F_2; head: the rows are z_v·e_0, so raw Σ (z_e − z_F(e))²), scores for its probe types,
+    /// and the top-level fields equal to F_1's.
+    /// </summary>
+    [Test]
+    public void TwoFunctorsAreMeasuredEachOverItsOwnTokenAndPairs()
+    {
+        var dataset = AnalogyWorld.Generate(new WorldSettings(Entities: 9, Relations: 8, AnalogicalOodRatio: 0.34, Seed: 5, Functors: 2));
+        var z = new double[dataset.VocabularySize];
+        for (var v = 0; v < z.Length; v++) z[v] = v < 9 ? 0.4 * v - 1.5 : -2;
+        var e3 = dataset.Functors[1].Category.ToHashSet();
+        var pass = Measure(dataset, z, e3);
+
+        Assert.That(pass.Probes.Keys, Is.EqualTo(dataset.ProbeTypes.Select(t => t.Label)));
+        Assert.That(pass.Probes["ood_analogical_2"].Count, Is.EqualTo(1));
+        Assert.That(pass.Functors, Has.Count.EqualTo(2));
+        var (f1, f2) = (pass.Functors![0], pass.Functors[1]);
+        var logSumExp = Math.Log(z.Sum(Math.Exp));
+        var facts = dataset.Probes[new ProbeType(FactType.IdAnalogical, 2)];
+        Assert.Multiple(() =>
+        {
+            Assert.That((f1.Functor, f1.Token, f2.Functor, f2.Token), Is.EqualTo((1, "<f>", 2, "<f_2>")));
+            Assert.That(pass.Probes["id_analogical_2"].CrossEntropy, Is.EqualTo(facts.Average(f => logSumExp - z[f.Target])).Within(1e-5));
+
+            for (var h = 0; h < Heads; h++)
+            {
+                var (w, b, u, c) = Layer0[h];
+                Assert.That(f1.AttnFToSourceId[0][h], Is.EqualTo(SourceWeight(w * Rho + b, u * Rho + c, u * Rho + c)).Within(1e-6), $"F_1 head {h}");
+                Assert.That(f2.AttnFToSourceId[0][h], Is.EqualTo(SourceWeight(-w * Rho + b, u * Rho + c, -u * Rho + c)).Within(1e-6), $"F_2 head {h}");
+                Assert.That(f2.AttnFToSourceOod[0][h], Is.EqualTo(f2.AttnFToSourceId[0][h]).Within(1e-6), $"F_2 OOD head {h}");
+            }
+            Assert.That(f1.AttnFToSourceId[0][0], Is.Not.EqualTo(f2.AttnFToSourceId[0][0]).Within(0.05));
+
+            Assert.That(f1.DirichletRaw, Is.EqualTo(0).Within(1e-9));
+            Assert.That(f2.DirichletRaw, Is.EqualTo(3 * 4 * (2 * Scale) * (2 * Scale)).Within(1e-3), "k pairs of opposite rows ±s·(1, −1, 1, −1)");
+            Assert.That(f2.DirichletNorm, Is.EqualTo(4).Within(1e-9));
+            foreach (var (f, metrics) in new[] { (dataset.Functors[0], f1), (dataset.Functors[1], f2) })
+            {
+                var raw = dataset.CategoryE1.Sum(e => Math.Pow(z[e] - z[f.Map[e]], 2));
+                var norm = dataset.CategoryE1.Average(e => Math.Sign(z[e]) == Math.Sign(z[f.Map[e]]) ? 0.0 : 4.0);
+                Assert.That(metrics.DirichletHeadRaw, Is.EqualTo(raw).Within(1e-5), $"{f.Token} head raw");
+                Assert.That(metrics.DirichletHeadNorm, Is.EqualTo(norm).Within(1e-6), $"{f.Token} head normalised");
+            }
+
+            Assert.That(pass.DirichletHeadRaw, Is.EqualTo(f1.DirichletHeadRaw));
+            Assert.That(pass.AttnFToSourceId, Is.EqualTo(f1.AttnFToSourceId));
+            Assert.That(pass.ParallelismOod, Is.EqualTo(f1.ParallelismOod));
+        });
+        var back = EpochMetrics.FromJsonLine(pass.ToJsonLine());
+        Assert.That(back.Functors![1].DirichletHeadRaw, Is.EqualTo(f2.DirichletHeadRaw));
+        Assert.That(Measure(World(fInverse: false), Logits(World(fInverse: false))).ToJsonLine(), Does.Not.Contain("\"functors\""));
     }
 }
