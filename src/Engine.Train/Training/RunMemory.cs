@@ -55,5 +55,5 @@ public static class RunMemory
     }
 
     private static long VocabularySize(RunSettings settings) =>
-        (long)settings.Entities + settings.Relations + 1 + (settings.FInverse ? 1 : 0);
+        (long)settings.Entities + settings.Relations + (long)settings.Functors * (settings.FInverse ? 2 : 1);
 }
