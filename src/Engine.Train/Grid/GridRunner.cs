@@ -27,13 +27,15 @@ public sealed class GridRunner(GridSpec spec, string directory, string device, i
 
     public string RunDirectory(GridRun run) => Path.Combine(Directory, "runs", run.Id);
 
-    /// <summary>Writes <c>DIR/grid.json</c>: the expansion (index, id, swept values, resolved settings).</summary>
+    /// <summary>Writes <c>DIR/grid.json</c>: the claim, the ties and the expansion (index, id, swept values, resolved settings).</summary>
     public void WriteExpansion(string source)
     {
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "runs"));
         var document = new
         {
             source,
+            claim = spec.Claim,
+            ties = spec.Ties,
             swept = spec.SweptKeys,
             runs = Runs.Select(r => new { index = r.Index, id = r.Id, swept = r.Swept, settings = JsonDocument.Parse(r.Settings.ToJson()).RootElement }),
         };

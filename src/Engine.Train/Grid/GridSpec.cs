@@ -12,6 +12,7 @@ public sealed record GridRun(int Index, string Id, RunSettings Settings, IReadOn
 /// <summary>
 /// A grid file (YAML or JSON, same keys as a config file):
 /// <code>
+/// claim: Analogy is not monotonic in width.   # what the grid tests, shown by the report (optional)
 /// fixed:            # applied to every run (optional)
 ///   epochs: 200
 /// sweep:            # cartesian product, in file order (the last key varies fastest)
@@ -20,19 +21,30 @@ public sealed record GridRun(int Index, string Id, RunSettings Settings, IReadOn
 ///   seed: [1, 2, 3]
 /// runs:             # explicit extra runs (optional), each over fixed
 ///   - { width: 32, lr: 0.01 }
+/// tie:              # settings that follow another in every run (optional): here each seed is its own world
+///   data_seed: seed
 /// </code>
 /// </summary>
 public sealed class GridSpec
 {
-    private GridSpec(RunSettings fixedSettings, List<(string Key, List<YamlNode> Values)> axes, List<YamlMappingNode> extra, string source)
+    private GridSpec(RunSettings fixedSettings, List<(string Key, List<YamlNode> Values)> axes, List<YamlMappingNode> extra,
+        string source, string? claim, IReadOnlyDictionary<string, string> ties)
     {
         Fixed = fixedSettings;
         Axes = axes;
         Extra = extra;
         Source = source;
+        Claim = claim;
+        Ties = ties;
     }
 
     public RunSettings Fixed { get; }
+
+    /// <summary>The claim the grid tests, in the author's words; null when the file states none.</summary>
+    public string? Claim { get; }
+
+    /// <summary>Tied settings: target → the setting whose value it takes in every run (e.g. data_seed → seed).</summary>
+    public IReadOnlyDictionary<string, string> Ties { get; }
     private List<(string Key, List<YamlNode> Values)> Axes { get; }
     private List<YamlMappingNode> Extra { get; }
     private string Source { get; }
@@ -70,15 +82,31 @@ public sealed class GridSpec
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new SettingsException("grid", $"'{source}' must be a mapping with fixed/sweep/runs");
         var fixedSettings = defaults;
+        var fixedKeys = new List<string>();
         var axes = new List<(string, List<YamlNode>)>();
         var extra = new List<YamlMappingNode>();
+        string? claim = null;
+        var ties = new Dictionary<string, string>();
         foreach (var (keyNode, value) in root.Children)
         {
             var key = YamlConfig.Key(keyNode, source);
             switch (key)
             {
+                case "claim":
+                    claim = value is YamlScalarNode { Value: { } line } && line.Trim().Length > 0
+                        ? line.Trim()
+                        : throw new SettingsException("claim", $"'{source}': the claim must be a line of text");
+                    break;
+                case "tie":
+                    foreach (var (target, follows) in Mapping(value, "tie", source).Children)
+                        ties[YamlConfig.Key(target, source)] = follows is YamlScalarNode { Value: { Length: > 0 } name }
+                            ? name
+                            : throw new SettingsException("tie", $"'{source}': each tie names the setting it follows (tie: {{ data_seed: seed }})");
+                    break;
                 case "fixed":
-                    fixedSettings = ApplyAll(fixedSettings, Mapping(value, "fixed", source), source);
+                    var mapping = Mapping(value, "fixed", source);
+                    fixedKeys.AddRange(mapping.Children.Keys.Select(k => YamlConfig.Key(k, source)));
+                    fixedSettings = ApplyAll(fixedSettings, mapping, source);
                     break;
                 case "sweep":
                     foreach (var (axisKey, axisValues) in Mapping(value, "sweep", source).Children)
@@ -95,12 +123,64 @@ public sealed class GridSpec
                     extra.AddRange(runs.Children.Select(r => Mapping(r, "runs", source)));
                     break;
                 default:
-                    throw new SettingsException(key, $"unknown grid section in '{source}' (expected fixed, sweep, runs)");
+                    throw new SettingsException(key, $"unknown grid section in '{source}' (expected claim, fixed, sweep, runs, tie)");
             }
         }
         if (axes.Count == 0 && extra.Count == 0)
             throw new SettingsException("grid", $"'{source}' has neither a sweep nor runs");
-        return new GridSpec(fixedSettings, axes, extra, source);
+        var set = axes.Select(a => (a.Item1, "sweep")).Concat(fixedKeys.Select(k => (k, "fixed")))
+            .Concat(extra.SelectMany(e => e.Children.Keys.Select(k => (YamlConfig.Key(k, source), "runs"))));
+        CheckTies(ties, set, source);
+        return new GridSpec(fixedSettings, axes, extra, source, claim, ties);
+    }
+
+    /// <summary>Both ends of a tie are settings by their config.json names; a tied setting is set nowhere else, follows
+    /// a setting that is not itself tied, and not itself.</summary>
+    private static void CheckTies(Dictionary<string, string> ties, IEnumerable<(string Key, string Section)> set, string source)
+    {
+        var names = SettingValues(new RunSettings());
+        foreach (var (target, follows) in ties)
+        {
+            foreach (var name in new[] { target, follows })
+                if (!names.ContainsKey(name))
+                    throw new SettingsException("tie", $"'{source}': '{name}' is not a setting (use the names of config.json: {string.Join(", ", names.Keys)})");
+            if (target == follows) throw new SettingsException("tie", $"'{source}': '{target}' cannot follow itself");
+            if (ties.ContainsKey(follows))
+                throw new SettingsException("tie", $"'{source}': '{target}' follows '{follows}', which is itself tied; tie both to the same setting");
+            foreach (var (key, section) in set)
+                if (key == target)
+                    throw new SettingsException("tie", $"'{source}': '{target}' follows '{follows}' and cannot also be set under {section}");
+        }
+    }
+
+    /// <summary>Settings as config.json writes them: name → the value's text (null stays "null").</summary>
+    private static Dictionary<string, string> SettingValues(RunSettings settings)
+    {
+        var values = new Dictionary<string, string>();
+        if (System.Text.Json.Nodes.JsonNode.Parse(settings.ToJson()) is System.Text.Json.Nodes.JsonObject obj)
+            foreach (var (key, node) in obj)
+                values[key] = node is null ? "null"
+                    : node is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text) ? text : node.ToJsonString();
+        return values;
+    }
+
+    /// <summary>Gives each tied setting the value of the setting it follows.</summary>
+    private RunSettings ApplyTies(RunSettings settings)
+    {
+        if (Ties.Count == 0) return settings;
+        var values = SettingValues(settings);
+        foreach (var (target, follows) in Ties)
+        {
+            try
+            {
+                settings = YamlConfig.Apply(settings, null, target, new YamlScalarNode(values[follows]), Source);
+            }
+            catch (SettingsException e)
+            {
+                throw new SettingsException("tie", $"'{Source}': {target} follows {follows} = {values[follows]}, which {target} cannot take ({e.Message})");
+            }
+        }
+        return settings;
     }
 
     /// <summary>Every run: the cartesian product of the axes, then the explicit runs; each validated.
@@ -111,6 +191,7 @@ public sealed class GridSpec
         var seen = new HashSet<string>();
         void Add(RunSettings settings, Dictionary<string, string> swept)
         {
+            settings = ApplyTies(settings);
             settings.Validate();
             var id = RunId(settings);
             if (seen.Add(id)) runs.Add(new GridRun(runs.Count, id, settings, swept));

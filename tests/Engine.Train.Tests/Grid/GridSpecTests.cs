@@ -145,4 +145,54 @@ public class GridSpecTests
         var e = Assert.Throws<SettingsException>(() => GridSpec.Parse(yaml, "bad.yaml", new RunSettings()).Expand());
         Assert.That(e!.Setting, Is.EqualTo(setting));
     }
+
+    [Test]
+    public void ATiedSettingFollowsItsSourceInEveryRun()
+    {
+        const string yaml = """
+            claim: "Each seed is its own world: data and initialisation vary together."
+            fixed: { epochs: 20 }
+            sweep:
+              width: [64, 128]
+              seed: [1, 2, 3]
+            runs:
+              - { width: 32, seed: 7 }
+            tie:
+              data_seed: seed
+            """;
+        var spec = GridSpec.Parse(yaml, "g.yaml", new RunSettings());
+        var runs = spec.Expand();
+        Assert.Multiple(() =>
+        {
+            Assert.That(spec.Claim, Is.EqualTo("Each seed is its own world: data and initialisation vary together."));
+            Assert.That(spec.Ties, Is.EqualTo(new Dictionary<string, string> { ["data_seed"] = "seed" }));
+            Assert.That(runs.Select(r => (r.Settings.Seed, r.Settings.DataSeed)), Is.EqualTo(new[] { (1, 1), (2, 2), (3, 3), (1, 1), (2, 2), (3, 3), (7, 7) }));
+            Assert.That(spec.SweptKeys, Is.EqualTo(new[] { "width", "seed" }), "a tied setting is not swept");
+            Assert.That(runs[0].Swept.ContainsKey("data_seed"), Is.False);
+            // The id hashes the resolved settings, so a tie gives other runs than the same sweep without it.
+            var untied = GridSpec.Parse("fixed: { epochs: 20 }\nsweep:\n  width: [64, 128]\n  seed: [1, 2, 3]\n", "g", new RunSettings()).Expand();
+            Assert.That(runs[0].Id, Is.EqualTo(GridSpec.RunId(untied[0].Settings with { DataSeed = 1 })));
+            Assert.That(runs[0].Id, Is.Not.EqualTo(untied[0].Id));
+        });
+        // Values are carried as text, so any setting can follow any other of a compatible type.
+        var lr = GridSpec.Parse("sweep:\n  weight_decay: [0.5]\ntie:\n  lr: weight_decay\n", "g", new RunSettings()).Expand();
+        Assert.That(lr[0].Settings.Lr, Is.EqualTo(0.5));
+    }
+
+    [TestCase("sweep:\n  seed: [1]\ntie:\n  data_sed: seed\n", "'data_sed' is not a setting")]
+    [TestCase("sweep:\n  seed: [1]\ntie:\n  data_seed: sed\n", "'sed' is not a setting")]
+    [TestCase("sweep:\n  seed: [1]\n  data_seed: [2]\ntie:\n  data_seed: seed\n", "cannot also be set under sweep")]
+    [TestCase("fixed: { data_seed: 3 }\nsweep:\n  seed: [1]\ntie:\n  data_seed: seed\n", "cannot also be set under fixed")]
+    [TestCase("sweep:\n  seed: [1]\nruns:\n  - { data_seed: 4 }\ntie:\n  data_seed: seed\n", "cannot also be set under runs")]
+    [TestCase("sweep:\n  seed: [1]\ntie:\n  seed: seed\n", "cannot follow itself")]
+    [TestCase("sweep:\n  seed: [1]\ntie:\n  data_seed: seed\n  seed: width\n", "which is itself tied")]
+    [TestCase("sweep:\n  lr: [0.5]\ntie:\n  width: lr\n", "width follows lr = 0.5")]
+    [TestCase("sweep:\n  seed: [1]\ntie: [data_seed]\n", "tie must be a mapping")]
+    [TestCase("claim: [a, b]\nsweep:\n  seed: [1]\n", "the claim must be a line of text")]
+    public void BadTiesAndClaimsNameTheProblem(string yaml, string message)
+    {
+        var e = Assert.Throws<SettingsException>(() => GridSpec.Parse(yaml, "bad.yaml", new RunSettings()).Expand());
+        Assert.That(e!.Message, Does.Contain(message));
+        Assert.That(e.Setting, Is.EqualTo(yaml.StartsWith("claim") ? "claim" : "tie"));
+    }
 }
