@@ -18,6 +18,12 @@ public sealed record GridData(
     IReadOnlyList<string> Problems,
     IReadOnlyList<string> MissingRuns)
 {
+    /// <summary>The claim the grid file states (from grid.json); null when none.</summary>
+    public string? Claim { get; init; }
+
+    /// <summary>Tied settings (target → the setting it follows), from grid.json.</summary>
+    public IReadOnlyDictionary<string, string> Ties { get; init; } = new Dictionary<string, string>();
+
     public IEnumerable<RunRecord> Finished => Runs.Where(r => r.Status == RunStatus.Finished);
 
     public int Count(RunStatus status) => Runs.Count(r => r.Status == status);

@@ -14,7 +14,7 @@ public static class GridReader
     private sealed record GridEntry(int Index, string Id, Dictionary<string, string> Swept);
 
     /// <exception cref="ReportException">The folder does not exist or is neither a grid nor a run folder.</exception>
-    public static GridData Read(string directory, double successThreshold = 1.0)
+    public static GridData Read(string directory, ReportOptions options)
     {
         var dir = Path.GetFullPath(directory);
         if (!Directory.Exists(dir)) throw new ReportException($"report: no folder '{dir}'");
@@ -23,12 +23,12 @@ public static class GridReader
         {
             if (!File.Exists(Path.Combine(dir, "config.json")))
                 throw new ReportException($"report: '{dir}' is neither a grid folder (no runs/ inside) nor a run folder (no config.json)");
-            var single = RunReader.Read(dir, Path.GetFileName(dir.TrimEnd(Path.DirectorySeparatorChar)), null, new Dictionary<string, string>(), successThreshold);
+            var single = RunReader.Read(dir, Path.GetFileName(dir.TrimEnd(Path.DirectorySeparatorChar)), null, new Dictionary<string, string>(), options);
             return new GridData(dir, true, [single], [], [.. single.Problems], []);
         }
 
         var problems = new List<string>();
-        var entries = ReadGridJson(Path.Combine(dir, "grid.json"), problems);
+        var (entries, claim, ties) = ReadGridJson(Path.Combine(dir, "grid.json"), problems);
         var byId = new Dictionary<string, GridEntry>();
         foreach (var e in entries) byId.TryAdd(e.Id, e);
         var runs = new List<RunRecord>();
@@ -37,7 +37,7 @@ public static class GridReader
             var id = Path.GetFileName(folder);
             if (id.StartsWith('.')) continue;
             byId.TryGetValue(id, out var entry);
-            runs.Add(RunReader.Read(folder, id, entry?.Index, entry?.Swept ?? [], successThreshold));
+            runs.Add(RunReader.Read(folder, id, entry?.Index, entry?.Swept ?? [], options));
         }
         runs = [.. runs.OrderBy(r => r.Index ?? int.MaxValue).ThenBy(r => r.Id, StringComparer.Ordinal)];
         problems.AddRange(runs.SelectMany(r => r.Problems));
@@ -45,7 +45,7 @@ public static class GridReader
         var missing = entries.Where(e => !present.Contains(e.Id)).Select(e => e.Id).Distinct().ToList();
         var recorded = entries.OrderBy(e => e.Index).SelectMany(e => e.Swept.Keys).Distinct().ToList();
         var swept = recorded.Count > 0 ? recorded : DifferingSettings(runs);
-        return new GridData(dir, false, runs, swept, problems, missing);
+        return new GridData(dir, false, runs, swept, problems, missing) { Claim = claim, Ties = ties };
     }
 
     /// <summary>Settings whose text differs between runs that have a config, in config.json order.</summary>
@@ -56,18 +56,24 @@ public static class GridReader
         return [.. keys.Where(k => withConfig.Select(r => r.Config.GetValueOrDefault(k, "")).Distinct().Count() > 1)];
     }
 
-    /// <summary>grid.json: {"runs": [{"index": 0, "id": "...", "swept": {"width": "64", ...}}, ...]}; a missing file
-    /// gives no entries, an unreadable one a note and no entries. Swept values may be strings, numbers or booleans.</summary>
-    private static List<GridEntry> ReadGridJson(string path, List<string> problems)
+    /// <summary>grid.json: {"claim": "...", "ties": {"data_seed": "seed"}, "runs": [{"index": 0, "id": "...", "swept":
+    /// {"width": "64", ...}}, ...]}; a missing file gives nothing, an unreadable one a note and nothing. Swept values may
+    /// be strings, numbers or booleans; claim and ties are optional.</summary>
+    private static (List<GridEntry> Entries, string? Claim, Dictionary<string, string> Ties) ReadGridJson(string path, List<string> problems)
     {
-        if (!File.Exists(path)) return [];
+        if (!File.Exists(path)) return ([], null, []);
         try
         {
             if (JsonNode.Parse(File.ReadAllText(path)) is not JsonObject root || root["runs"] is not JsonArray list)
             {
                 problems.Add("grid.json has no \"runs\" list; swept settings are taken from the runs' configs");
-                return [];
+                return ([], null, []);
             }
+            var claim = root["claim"] is JsonValue c && c.TryGetValue<string>(out var text) ? text : null;
+            var ties = new Dictionary<string, string>();
+            if (root["ties"] is JsonObject tied)
+                foreach (var (target, follows) in tied)
+                    if (follows is JsonValue f && f.TryGetValue<string>(out var name)) ties[target] = name;
             var entries = new List<GridEntry>();
             foreach (var item in list.OfType<JsonObject>())
             {
@@ -79,12 +85,12 @@ public static class GridReader
                         swept[key] = node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? "";
                 entries.Add(new GridEntry(index, id, swept));
             }
-            return entries;
+            return (entries, claim, ties);
         }
         catch (Exception e) when (e is JsonException or IOException)
         {
             problems.Add($"grid.json unreadable ({e.Message}); swept settings are taken from the runs' configs");
-            return [];
+            return ([], null, []);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Engine.Train.Metrics;
 
 namespace Engine.Train.Report;
 
@@ -68,7 +69,27 @@ public sealed record ReportContext(GridData Grid, ReportOptions Options, RunReco
         return new ReportContext(grid, options, chosen, note, ScaleSetting.Choose(grid));
     }
 
-    /// <summary>The chosen run's swept settings as "width=64, depth=1, seed=1" for titles and captions.</summary>
+    /// <summary>The run's swept settings as "width=64, depth=1, seed=1" for titles and captions.</summary>
     public string Describe(RunRecord run) =>
         Grid.SweptKeys.Count == 0 ? run.Id : string.Join(", ", Grid.SweptKeys.Select(k => $"{k}={run.Setting(k)}"));
+
+    /// <summary>The run's folder relative to the report's folder ("runs/91d5f5df2cb5"; "." for a single-run report).</summary>
+    public string FolderOf(RunRecord run) => Path.GetRelativePath(Grid.Directory, run.Folder).Replace('\\', '/');
+
+    /// <summary>"runs/91d5f5df2cb5 (width=64, seed=1)": the run as hover texts name it.</summary>
+    public string Label(RunRecord run) => Grid.SweptKeys.Count == 0 ? FolderOf(run) : $"{FolderOf(run)} ({Describe(run)})";
+
+    /// <summary>The epochs the finished runs' time averages cover, in words: "epochs 10–1000 (496 probe passes)" when
+    /// all agree, else the range of starts and ends.</summary>
+    public string WindowNote
+    {
+        get
+        {
+            var windows = Grid.Finished.Select(r => r.Summary?.Averaged).OfType<AveragingWindow>().Distinct().ToList();
+            if (windows.Count == 0) return "no run has probe passes inside the averaging window";
+            if (windows.Count == 1) return $"epochs {windows[0].FromEpoch}–{windows[0].ToEpoch} ({windows[0].Passes} probe passes)";
+            string Span(IEnumerable<int> xs) => xs.Min() == xs.Max() ? $"{xs.Min()}" : $"{xs.Min()}…{xs.Max()}";
+            return $"epochs {Span(windows.Select(w => w.FromEpoch))} to {Span(windows.Select(w => w.ToEpoch))} (each run's own probe passes)";
+        }
+    }
 }

@@ -16,6 +16,13 @@ public sealed record ReportOptions
     /// <summary>OOD-analogy accuracy that counts as success when a summary is digested from <c>metrics.jsonl</c>
     /// (runs without <c>summary.json</c>); finished runs keep the threshold recorded in their summary.</summary>
     public double SuccessThreshold { get; init; } = 1.0;
+
+    /// <summary>First epoch of the time averages; null: <see cref="Metrics.RunSummary.DefaultAverageFrom"/>. Given (or
+    /// with <see cref="AverageTo"/>), every run's summary is digested anew from its metrics over that window.</summary>
+    public int? AverageFrom { get; init; }
+
+    /// <summary>Last epoch of the time averages; null: each run's last probed epoch.</summary>
+    public int? AverageTo { get; init; }
 }
 
 /// <summary>The input cannot make a report (no such folder, not a grid or run folder, an unknown run or setting

@@ -12,7 +12,10 @@ namespace Engine.Train.Report;
 /// </summary>
 public static class RunReader
 {
-    public static RunRecord Read(string folder, string id, int? index, IReadOnlyDictionary<string, string> swept, double successThreshold)
+    /// <summary>Reads the folder. The summary is digested anew from <c>metrics.jsonl</c> when the run has none yet,
+    /// when its <c>summary.json</c> predates the time averages, or when <paramref name="options"/> asks for another
+    /// averaging window (a finished run keeps the success threshold it recorded).</summary>
+    public static RunRecord Read(string folder, string id, int? index, IReadOnlyDictionary<string, string> swept, ReportOptions options)
     {
         var problems = new List<string>();
         var config = ReadConfig(Path.Combine(folder, "config.json"), id, problems);
@@ -28,7 +31,10 @@ public static class RunReader
         // The file's presence is the mark of a finished run (it is written last, atomically), even if it does not parse.
         var finished = File.Exists(Path.Combine(folder, "summary.json"));
         var status = finished ? RunStatus.Finished : failure is not null ? RunStatus.Failed : RunStatus.Unfinished;
-        if (summary is null && metrics.Count > 0) summary = RunSummary.FromMetrics(metrics, successThreshold);
+        var window = options.AverageFrom is not null || options.AverageTo is not null;
+        if ((summary is null || !summary.HasTimeAverages || window) && metrics.Count > 0)
+            summary = RunSummary.FromMetrics(metrics, summary?.SuccessThreshold ?? options.SuccessThreshold,
+                options.AverageFrom ?? RunSummary.DefaultAverageFrom, options.AverageTo);
         return new RunRecord
         {
             Id = id,

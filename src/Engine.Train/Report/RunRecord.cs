@@ -38,8 +38,12 @@ public sealed record RunRecord
     public double Number(string key) => ParseNumber(Setting(key));
 
     /// <summary>Final accuracy of a probe type from the summary; NaN when the run has none for that type.</summary>
-    public double FinalAccuracy(string type) =>
-        Summary is not null && Summary.Types.TryGetValue(type, out var t) ? t.FinalAcc : double.NaN;
+    public double FinalAccuracy(string type) => Figure(type, Measure.FinalAcc);
+
+    /// <summary>A summary figure of a probe type; NaN when the run has no summary, no facts of that type, or no value
+    /// (a time average over an empty window).</summary>
+    public double Figure(string type, Measure measure) =>
+        Summary is not null && Summary.Types.TryGetValue(type, out var t) && measure.Of(t) is { } v ? v : double.NaN;
 
     internal static double ParseNumber(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;

@@ -6,8 +6,10 @@ namespace Engine.Train.Report;
 /// <summary>
 /// <c>summary.csv</c>: one row per run folder in report order. Columns: run_id, status, each swept setting (named
 /// as swept; prefixed "setting_" if that name is also a result column), then per probe type
-/// <c>&lt;type&gt;_final_acc, _best_acc, _final_prob, _best_prob</c>, then the run digest. A run without
-/// <c>summary.json</c> shows the digest of its metrics so far; cells with no value are empty.
+/// <c>&lt;type&gt;_final_acc, _best_acc, _final_prob, _best_prob</c>, the time averages <c>_mean_acc, _mean_prob</c>
+/// (over the epochs in <c>average_from_epoch … average_to_epoch</c>), <c>_solved_fraction, _first_solved_epoch,
+/// _times_lost, _best_prob_epoch</c>, then the run digest with the stage epochs. A run without <c>summary.json</c>
+/// shows the digest of its metrics so far; cells with no value are empty.
 /// </summary>
 public static class SummaryCsv
 {
@@ -16,9 +18,15 @@ public static class SummaryCsv
         "first_ood_analogy_success_epoch", "transient", "times_lost",
         "min_dirichlet_norm", "max_dirichlet_norm", "min_dirichlet_head_norm", "max_dirichlet_head_norm",
         "max_parallelism_id", "max_parallelism_ood", "final_parallelism_ood", "epochs", "steps", "seconds",
+        "average_from_epoch", "average_to_epoch", "average_passes",
+        "stage_id_facts_epoch", "stage_near_ood_composition_epoch", "stage_ood_analogy_epoch",
     ];
 
-    private static readonly string[] TypeColumns = ["final_acc", "best_acc", "final_prob", "best_prob"];
+    private static readonly string[] TypeColumns =
+    [
+        "final_acc", "best_acc", "final_prob", "best_prob", "mean_acc", "mean_prob", "solved_fraction", "first_solved_epoch", "times_lost",
+        "best_prob_epoch",
+    ];
 
     public static IReadOnlyList<string> Header(GridData grid)
     {
@@ -52,6 +60,12 @@ public static class SummaryCsv
             yield return Csv.Number(t?.BestAcc);
             yield return Csv.Number(t?.FinalProb);
             yield return Csv.Number(t?.BestProb);
+            yield return Csv.Number(t?.MeanAcc);
+            yield return Csv.Number(t?.MeanProb);
+            yield return Csv.Number(t?.SolvedFraction);
+            yield return Csv.Number(t?.FirstSolvedEpoch);
+            yield return Csv.Number(t?.TimesLost);
+            yield return Csv.Number(t?.BestProbEpoch);
         }
         yield return Csv.Number(s?.FirstOodAnalogySuccessEpoch);
         yield return s is null ? "" : s.Transient ? "true" : "false";
@@ -66,6 +80,12 @@ public static class SummaryCsv
         yield return Csv.Number(s?.Epochs);
         yield return Csv.Number(s?.Steps);
         yield return Csv.Number(s?.Seconds);
+        yield return Csv.Number(s?.Averaged?.FromEpoch);
+        yield return Csv.Number(s?.Averaged?.ToEpoch);
+        yield return Csv.Number(s?.Averaged?.Passes);
+        yield return Csv.Number(s?.Stages?.IdFacts);
+        yield return Csv.Number(s?.Stages?.NearOodComposition);
+        yield return Csv.Number(s?.Stages?.OodAnalogy);
     }
 
     public static string Status(RunStatus status) => status switch

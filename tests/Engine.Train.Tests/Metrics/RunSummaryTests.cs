@@ -233,7 +233,7 @@ public class RunSummaryTests
             var empty = new ProbeScore(null, null, null, 0);
             var withEmpty = Pass(2, 1, 1) with { Probes = new Dictionary<string, ProbeScore>(Pass(2, 1, 1).Probes) { [ProbeTypes.OodAtomic] = empty } };
             File.WriteAllLines(Path.Combine(dir, "metrics.jsonl"), [Pass(1, 0, 0.5).ToJsonLine(), withEmpty.ToJsonLine()]);
-            var record = Engine.Train.Report.RunReader.Read(dir, "r", null, new Dictionary<string, string>(), 1.0);
+            var record = Engine.Train.Report.RunReader.Read(dir, "r", null, new Dictionary<string, string>(), new Engine.Train.Report.ReportOptions());
             Assert.That(record.Problems, Is.Empty);
             Assert.That(record.Metrics, Has.Count.EqualTo(2));
             Assert.That(record.Metrics[1].Probes[ProbeTypes.OodAtomic], Is.EqualTo(empty));

@@ -1,18 +1,19 @@
 using Engine.Train.Metrics;
-using Engine.Train.Report.Svg;
+using Engine.Train.Report.Charts;
+using static Engine.Train.Report.Html;
 
 namespace Engine.Train.Report.Sections;
 
 /// <summary>
-/// Plot 4: for the chosen run, the normalised Dirichlet energy over the functor graph (mean ‖x̂_e − x̂_F(e)‖², on
+/// For the chosen run, the normalised Dirichlet energy over the functor graph (mean ‖x̂_e − x̂_F(e)‖², on
 /// embedding and head rows; ≈ 2 at initialisation, 0 when aligned) and the parallelism
 /// P = cos(u_F(e) − h_e, e_f) over ID and OOD analogies, against the step on a log axis.
 /// </summary>
-public static class GeometrySection
+public sealed class GeometrySection : IReportSection
 {
-    public static void Write(HtmlPage page, ReportContext context)
+    public void Write(HtmlPage page, ReportContext context)
     {
-        page.Heading(2, "4. Geometry over training");
+        page.Section("Geometry over training");
         if (context.Chosen is not { } run)
         {
             page.Missing("Dirichlet energy and parallelism", context.ChosenNote);
@@ -41,7 +42,9 @@ public static class GeometrySection
         {
             var (name, value, dashed) = lines[i];
             // An undefined value (null) becomes NaN, which breaks the line instead of joining across the gap.
-            var points = run.Metrics.Where(m => m.Step > 0).Select(m => new SeriesPoint(m.Step, value(m) ?? double.NaN)).ToList();
+            var points = run.Metrics.Where(m => m.Step > 0)
+                .Select(m => new SeriesPoint(m.Step, value(m) ?? double.NaN, Hover: $"{name}, epoch {m.Epoch} (step {m.Step}): {Fixed(value(m) ?? double.NaN, 3)}"))
+                .ToList();
             if (points.Any(p => double.IsFinite(p.Y)))
                 chart.Lines.Add(new LineSeries(name, Palette.Series(i), TrajectorySection.Thin(points), Markers: points.Count <= 40, Dashed: dashed));
         }
@@ -50,6 +53,6 @@ public static class GeometrySection
             page.Missing(title, "the run recorded no such values after step 0");
             return;
         }
-        page.Figure(chart.Render(), title, $"{caption} Run: {context.ChosenNote}: {context.Describe(run)}.");
+        page.Figure(chart.Build(), title, $"{caption} Run: {context.ChosenNote}: {context.Describe(run)}.");
     }
 }

@@ -1,18 +1,21 @@
 using Engine.Train.Metrics;
-using Engine.Train.Report.Svg;
+using Engine.Train.Report.Charts;
 
 namespace Engine.Train.Report.Sections;
 
 /// <summary>
-/// Plot 3: final OOD-analogy accuracy over two swept settings, each cell the mean over the finished runs with those
-/// two values (other settings and seeds pooled). Rows and columns are every value any run has, so a cell whose runs
-/// have not finished shows as empty rather than vanishing.
+/// The OOD analogy over two swept settings, each cell the mean over the finished runs with those two values (other
+/// settings and seeds pooled): time-averaged accuracy first, final accuracy and time-averaged probability from the
+/// menu. Rows and columns are every value any run has, so a cell whose runs have not finished shows as empty rather
+/// than vanishing.
 /// </summary>
-public static class HeatMapSection
+public sealed class HeatMapSection : IReportSection
 {
-    public static void Write(HtmlPage page, ReportContext context)
+    private static readonly Measure[] Measures = [Measure.MeanAcc, Measure.FinalAcc, Measure.MeanProb];
+
+    public void Write(HtmlPage page, ReportContext context)
     {
-        page.Heading(2, "3. OOD-analogy accuracy over two settings");
+        page.Section("OOD analogy over two settings");
         var (xKey, yKey, why) = ChooseKeys(context.Grid, context.Options);
         if (why is not null)
         {
@@ -27,16 +30,7 @@ public static class HeatMapSection
         }
         var xs = Categories(context.Grid.Runs, xKey);
         var ys = Categories(context.Grid.Runs, yKey);
-        var values = new double[ys.Count, xs.Count];
-        var counts = new int[ys.Count, xs.Count];
-        for (var yi = 0; yi < ys.Count; yi++)
-            for (var xi = 0; xi < xs.Count; xi++)
-            {
-                var s = Stats.Of(finished.Where(r => r.Setting(xKey) == xs[xi] && r.Setting(yKey) == ys[yi])
-                    .Select(r => r.FinalAccuracy(ProbeTypes.OodAnalogical)));
-                (values[yi, xi], counts[yi, xi]) = (s.Mean, s.Count);
-            }
-        var title = $"Final OOD-analogy accuracy over {xKey} × {yKey}";
+        var title = $"OOD analogy over {xKey} × {yKey}";
         var chart = new HeatMapChart
         {
             Title = title,
@@ -44,14 +38,30 @@ public static class HeatMapSection
             YLabel = SettingNames.AxisLabel(yKey),
             XCategories = [.. xs.Select(Show)],
             YCategories = [.. ys.Select(Show)],
-            Values = values,
-            Counts = counts,
-            ValueLabel = "OOD-analogy accuracy",
+            ValueLabel = "OOD analogy",
         };
+        foreach (var measure in Measures)
+        {
+            var values = new double[ys.Count, xs.Count];
+            var hover = new string[ys.Count, xs.Count];
+            for (var yi = 0; yi < ys.Count; yi++)
+                for (var xi = 0; xi < xs.Count; xi++)
+                {
+                    var runs = finished.Where(r => r.Setting(xKey) == xs[xi] && r.Setting(yKey) == ys[yi]).ToList();
+                    var s = Stats.Of(runs.Select(r => r.Figure(ProbeTypes.OodAnalogical, measure)));
+                    values[yi, xi] = s.Mean;
+                    hover[yi, xi] = $"{xKey} = {Show(xs[xi])}, {yKey} = {Show(ys[yi])}\n" + (s.Count == 0
+                        ? "no finished run"
+                        : $"{measure.Name}: {Html.Fixed(s.Mean, 3)} ± {Html.Fixed(s.Std, 3)} (n = {s.Count})\n" +
+                          string.Join("\n", runs.Select(r => $"{context.Label(r)}: {Html.Fixed(r.Figure(ProbeTypes.OodAnalogical, measure), 3)}")));
+                }
+            chart.Views.Add(new HeatMapView(measure.Name, values, hover));
+        }
         page.BeginFigures();
-        page.Figure(chart.Render(), title,
-            $"Each cell: the mean final ood_analogical accuracy over the finished runs with that {xKey} and {yKey} (all other settings and " +
-            "seeds pooled; n in the tooltip). Grey cells have no finished run.");
+        page.Figure(chart.Build(), title,
+            $"Each cell: the mean OOD-analogy {Measure.MeanAcc.Name} (over {context.WindowNote}) of the finished runs with that {xKey} and " +
+            $"{yKey} (all other settings and seeds pooled; hover for n and every run); the menu switches to final accuracy and the " +
+            "time-averaged probability. Blank cells have no finished run.");
         page.EndFigures();
     }
 

@@ -1,17 +1,17 @@
-using Engine.Train.Report.Svg;
+using Engine.Train.Report.Charts;
 
 namespace Engine.Train.Report.Sections;
 
 /// <summary>
-/// Plot 5: the chosen run's entity embeddings on their first two principal components (pca.json): E1 and E2 in two
+/// The chosen run's entity embeddings on their first two principal components (pca.json): E1 and E2 in two
 /// colours (other entities grey), an arrow e → F(e) for each functor pair, each point labelled, equal scales on
 /// both axes so angles and lengths are true.
 /// </summary>
-public static class PcaSection
+public sealed class PcaSection : IReportSection
 {
-    public static void Write(HtmlPage page, ReportContext context)
+    public void Write(HtmlPage page, ReportContext context)
     {
-        page.Heading(2, "5. Embedding geometry (PCA)");
+        page.Section("Embedding geometry (PCA)");
         if (context.Chosen is not { } run)
         {
             page.Missing("PCA picture", context.ChosenNote);
@@ -30,7 +30,7 @@ public static class PcaSection
             YLabel = $"PC2 ({Ratio(pca.ExplainedRatio, 1)} of variance)",
             EqualAspect = true,
             Width = 640,
-            Height = 520,
+            Height = 540,
         };
         var byToken = pca.Points.GroupBy(p => p.Token).ToDictionary(g => g.Key, g => g.First());
         var arrows = pca.Functor.Where(pair => pair.Count == 2 && byToken.ContainsKey(pair[0]) && byToken.ContainsKey(pair[1]))
@@ -43,15 +43,15 @@ public static class PcaSection
             {
                 "E1" => Palette.Series(0),
                 "E2" => Palette.Series(1),
-                "other" => "#9a9a9a",
+                "other" => Palette.Grey,
                 _ => Palette.Series(3 + unknown++),
             };
             chart.Scatters.Add(new ScatterSeries(group.Key, colour, [.. group.Select(p => new ScatterPoint(p.X, p.Y, p.Label))]));
         }
         page.BeginFigures();
-        page.Figure(chart.Render(), title,
+        page.Figure(chart.Build(), title,
             $"Rows of the token embedding for the entities, projected on their first two principal components; arrows join e ∈ E1 to " +
-            $"F(e) ∈ E2. Parallel arrows of equal length mean the functor is a translation. Run: {context.ChosenNote}: {context.Describe(run)}.");
+            $"F(e) ∈ E2. Hover a point for its label and coordinates. Parallel arrows of equal length mean the functor is a translation. Run: {context.ChosenNote}: {context.Describe(run)}.");
         page.EndFigures();
     }
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace Engine.Train.Report.Svg;
+namespace Engine.Train.Report;
 
-/// <summary>Text and number formatting shared by the SVG and HTML writers: XML escaping and invariant numbers.</summary>
-public static class Markup
+/// <summary>Text and number formatting for the page: XML/HTML escaping and invariant numbers.</summary>
+public static class Html
 {
     /// <summary>
     /// Escapes &amp; &lt; &gt; " ' for use in XML/HTML text and attribute values. Characters that XML 1.0 forbids
@@ -43,18 +43,7 @@ public static class Markup
         return sb.ToString();
     }
 
-    /// <summary>A coordinate: invariant culture, at most two decimals (a hundredth of a pixel is invisible).</summary>
-    public static string Px(double value) =>
-        double.IsFinite(value) ? Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture) : "0";
-
-    /// <summary>A data value for machine reading: invariant round-trip form, "NaN" when undefined.</summary>
-    public static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
     /// <summary>A value for people: <paramref name="decimals"/> fixed decimals, "–" when undefined.</summary>
     public static string Fixed(double value, int decimals) =>
         double.IsFinite(value) ? value.ToString("F" + decimals, CultureInfo.InvariantCulture) : "–";
-
-    /// <summary>Rough rendered width of <paramref name="text"/> in a sans-serif font of <paramref name="fontSize"/> px
-    /// (mean advance ≈ 0.58 em); used for layout, so it errs on the wide side.</summary>
-    public static double TextWidth(string text, double fontSize) => text.Length * fontSize * 0.58;
 }
