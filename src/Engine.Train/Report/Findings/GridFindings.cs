@@ -30,7 +30,7 @@ public static class GridFindings
         }
         else
         {
-            findings.Add(Shape(finished, key, $"Time-averaged OOD-analogy accuracy ({context.WindowNote})", Measure.MeanAcc));
+            findings.Add(Shape(finished, key, $"Time-averaged OOD-analogy accuracy over {context.WindowNote}", Measure.MeanAcc));
             findings.Add(FinalContrast(finished, key));
             findings.Add(Transience(finished, key));
             findings.Add(BestProbability(finished, key));
