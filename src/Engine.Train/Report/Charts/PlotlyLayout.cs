@@ -21,7 +21,7 @@ internal static class PlotlyLayout
         });
         layout.SetProperty("width", width);
         layout.SetProperty("height", height);
-        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 64, ["r"] = 24, ["t"] = 64, ["b"] = 56 });
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 64, ["r"] = 24, ["t"] = 84, ["b"] = 56 });
         layout.SetProperty("hovermode", "closest");
         layout.SetProperty("font", new Dictionary<string, object> { ["family"] = "Helvetica, Arial, sans-serif", ["size"] = 12 });
         layout.SetProperty("legend", new Dictionary<string, object> { ["itemclick"] = "toggle", ["itemdoubleclick"] = "toggleothers" });
@@ -40,7 +40,7 @@ internal static class PlotlyLayout
     /// <summary>One entry of a view menu: its label, which traces it shows (in trace order) and the y-axis title.</summary>
     public sealed record MenuEntry(string Label, IReadOnlyList<bool> Visible, string? YLabel);
 
-    /// <summary>A drop-down menu above the plot's top right corner that switches between views.</summary>
+    /// <summary>A drop-down menu above the plot's top left corner, under the title, that switches between views.</summary>
     public static void ViewMenu(Layout layout, IReadOnlyList<MenuEntry> entries)
     {
         var buttons = entries.Select(e =>
@@ -59,7 +59,7 @@ internal static class PlotlyLayout
             new Dictionary<string, object>
             {
                 ["type"] = "dropdown", ["buttons"] = buttons, ["active"] = 0, ["showactive"] = true,
-                ["x"] = 1, ["xanchor"] = "right", ["y"] = 1.02, ["yanchor"] = "bottom",
+                ["x"] = 0, ["xanchor"] = "left", ["y"] = 1.01, ["yanchor"] = "bottom", ["pad"] = new Dictionary<string, object> { ["b"] = 2 },
             },
         });
     }

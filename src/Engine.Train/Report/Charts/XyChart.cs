@@ -10,7 +10,7 @@ namespace Engine.Train.Report.Charts;
 /// arrows. Besides its own series (<see cref="Lines"/>, the first view) it may carry <see cref="OtherViews"/>: other
 /// measures of the same thing, chosen from a menu on the chart. Clicking a legend entry hides or shows its series;
 /// dragging zooms, a double click zooms back out. A given <see cref="YRange"/> is the y axis's range and also bounds
-/// the error bars (an accuracy bar never leaves [0, 1]).
+/// the error bars (an accuracy bar never leaves [0, 1]); data beyond it widens the axis.
 /// </summary>
 public sealed class XyChart
 {
@@ -75,9 +75,15 @@ public sealed class XyChart
         var yAxis = PlotlyLayout.Axis(layout, "yaxis");
         if (YRange is { } range && !LogY)
         {
-            var pad = (range.Max - range.Min) * 0.04;
-            yAxis.SetProperty("range", new[] { range.Min - pad, range.Max + pad });
+            // The given range, widened to the data where it goes beyond (a Dirichlet energy above its usual 2).
+            var ys = views.SelectMany(v => v.Lines).SelectMany(l => l.Points).Where(Drawable).Select(p => p.Y).ToList();
+            var (low, high) = (Math.Min(range.Min, ys.DefaultIfEmpty(range.Min).Min()), Math.Max(range.Max, ys.DefaultIfEmpty(range.Max).Max()));
+            var pad = (high - low) * 0.04;
+            yAxis.SetProperty("range", new[] { low - pad, high + pad });
         }
+        // Log axes label 1, 2 and 5 of each decade; plotly's default labels every digit, which crowds a short axis.
+        if (LogX) xAxis.SetProperty("dtick", "D2");
+        if (LogY) yAxis.SetProperty("dtick", "D2");
         if (XTicks is { Count: > 0 } ticks)
         {
             xAxis.SetProperty("tickvals", ticks.ToArray());
@@ -156,6 +162,7 @@ public sealed class XyChart
         trace.SetProperty("hovertemplate", "%{text} (%{x:.3f}, %{y:.3f})<extra></extra>");
         trace.SetProperty("textfont", new Dictionary<string, object> { ["color"] = series.Colour, ["size"] = 11 });
         trace.SetProperty("marker", new Dictionary<string, object> { ["color"] = series.Colour, ["size"] = 9 });
+        trace.SetProperty("cliponaxis", false); // labels at the edge stay whole
         return chart;
     }
 
