@@ -22,7 +22,7 @@ public static class Program
             settings.HelpWriter = null; // errors are reported as one line below; help goes to stdout
             settings.CaseInsensitiveEnumValues = true;
         });
-        var parsed = parser.ParseArguments<TrainOptions, GridOptions, ReportVerbOptions, DataOptions, DevicesOptions>(args);
+        var parsed = parser.ParseArguments<TrainOptions, GridOptions, ReportVerbOptions, DataOptions, AnalyzeOptions, DevicesOptions>(args);
         try
         {
             return parsed.MapResult(
@@ -30,6 +30,7 @@ public static class Program
                 (GridOptions o) => GridVerb.Run(o, Console.Out),
                 (ReportVerbOptions o) => ReportVerb.Run(o, Console.Out),
                 (DataOptions o) => DataVerb.Run(o, Console.Out),
+                (AnalyzeOptions o) => AnalyzeVerb.Run(o, Console.Out),
                 (DevicesOptions o) => DevicesVerb.Run(o, Console.Out),
                 errors => ReportParseErrors(parsed, errors.ToList()));
         }
@@ -82,8 +83,8 @@ public static class Program
             BadFormatConversionError b => $"{b.NameInfo.LongName}: the value is not of the expected kind",
             MissingValueOptionError v => $"option '--{v.NameInfo.LongName}' needs a value",
             RepeatedOptionError r => $"option '--{r.NameInfo.LongName}' is given more than once",
-            BadVerbSelectedError v => $"unknown verb '{v.Token}' (train, grid, report, data, devices)",
-            NoVerbSelectedError => "no verb given (train, grid, report, data, devices)",
+            BadVerbSelectedError v => $"unknown verb '{v.Token}' (train, grid, report, data, analyze, devices)",
+            NoVerbSelectedError => "no verb given (train, grid, report, data, analyze, devices)",
             TokenError t => $"unexpected argument '{t.Token}'",
             NamedError n => $"bad option '--{n.NameInfo.LongName}'",
             _ => first.Tag.ToString(),
@@ -99,7 +100,8 @@ public static class Program
     /// checks it is an internal error.
     /// </summary>
     public static bool IsBadInput(Exception e) => e is UsageException or SettingsException or WorldSettingsException
-        or DatasetFormatException or InvalidDataException or Engine.Train.Report.ReportException;
+        or DatasetFormatException or InvalidDataException or Engine.Train.Report.ReportException
+        or Engine.Train.Analysis.AnalysisException;
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

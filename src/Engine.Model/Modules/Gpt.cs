@@ -74,21 +74,30 @@ public sealed class Gpt<T> : IDisposable where T : unmanaged, IFloatingPointIeee
     /// <summary>
     /// The forward pass: reads all B·T tokens, runs the blocks (the last one only at the selected rows),
     /// and returns logits (B,V) at each sequence's supervised position plus, with targets, the mean
-    /// cross-entropy. Records on <paramref name="tape"/> unless it is in a no-grad scope.
+    /// cross-entropy. Records on <paramref name="tape"/> unless it is in a no-grad scope. With
+    /// <paramref name="residuals"/>, also copies the residual stream at the supervised positions after the
+    /// embedding and after every block into its buffers (for layer-wise analyses).
     /// </summary>
-    /// <exception cref="ArgumentException">The batch sizes are not positive or views are too short.</exception>
-    public GptOutput<T> Forward(Tape<T> tape, GptBatch batch)
+    /// <exception cref="ArgumentException">The batch sizes are not positive, views are too short, or the capture's buffers do not fit.</exception>
+    public GptOutput<T> Forward(Tape<T> tape, GptBatch batch, ResidualCapture<T>? residuals = null)
     {
         ArgumentNullException.ThrowIfNull(tape);
-        var (b, t) = (batch.BatchSize, batch.SequenceLength);
+        var (b, t, c) = (batch.BatchSize, batch.SequenceLength, Config.Width);
         if (b < 1 || t < 1 || batch.Tokens.Length < b * t || batch.SelectedRows.Length < b)
             throw new ArgumentException($"batch {b}×{t} with {batch.Tokens.Length} tokens and {batch.SelectedRows.Length} rows is inconsistent", nameof(batch));
+        residuals?.Check(Config.Depth, b, c);
 
         var x = TokenEmbedding.Forward(tape, batch.Tokens.Slice(0, b * t), b * t); // (B·T,C)
-        x = tape.Reshape(x, Shape.Of(b, t, Config.Width));                          // (B,T,C)
-        for (var i = 0; i < Blocks.Count - 1; i++) x = Blocks[i].Forward(tape, x, out _attentionProbabilities[i]);
+        residuals?.Gather(Device, 0, x, batch.SelectedRows, b, c);
+        x = tape.Reshape(x, Shape.Of(b, t, c));                                     // (B,T,C)
+        for (var i = 0; i < Blocks.Count - 1; i++)
+        {
+            x = Blocks[i].Forward(tape, x, out _attentionProbabilities[i]);
+            residuals?.Gather(Device, i + 1, x, batch.SelectedRows, b, c);
+        }
         var last = Blocks.Count - 1;
         var selected = Blocks[last].ForwardSelected(tape, x, batch.SelectedRows, b, out _attentionProbabilities[last]); // (B,C)
+        residuals?.Copy(Device, last + 1, selected, b, c);
         var hidden = FinalNorm.Forward(tape, selected);                             // (B,C)
         var logits = Head.Forward(tape, hidden);                                    // (B,V)
         if (!batch.HasTargets) return new GptOutput<T>(hidden, logits, null, null);

@@ -83,7 +83,7 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The model of these settings over a vocabulary of <paramref name="vocabSize"/>, validated.</summary>
     /// <exception cref="SettingsException">The model is invalid as a whole, e.g. too large to index (named by flag).</exception>
-    private static GptConfig ModelConfig(RunSettings settings, int vocabSize)
+    internal static GptConfig ModelConfig(RunSettings settings, int vocabSize)
     {
         var config = new GptConfig(vocabSize, settings.Width, settings.Depth, settings.Heads,
             settings.Tied, settings.AttentionOnly, settings.RopeBase);

@@ -48,6 +48,45 @@ public sealed class ForwardTests
         }
     }
 
+    [TestCase(8, 1, 1, false)]
+    [TestCase(12, 3, 2, false)]
+    [TestCase(8, 2, 2, true)]
+    public void ResidualCaptureRecordsTheStreamAtTheSupervisedPositionsAfterEveryLayer(int width, int depth, int heads, bool attentionOnly)
+    {
+        using var device = new CpuDevice(1);
+        var config = new GptConfig(11, width, depth, heads, Tied: false, AttentionOnly: attentionOnly);
+        using var model = new Gpt<double>(config, device, seed: 5);
+        GradChecker.Randomize(model.Parameters, seed: 6, scale: 0.5);
+        using var inputs = new GptInputs(device, 11);
+        using var tape = new Tape<double>(device);
+        var buffers = Enumerable.Range(0, depth + 1).Select(_ => device.Allocate<double>(4 * width)).ToList();
+        try
+        {
+            var plain = model.Forward(tape, inputs.Set(Tokens, Last, Targets, 4, 3)).Logits.ToArray();
+            tape.Reset();
+            var capture = new ResidualCapture<double>([.. buffers.Select(buffer => buffer.View)]);
+            var captured = model.Forward(tape, inputs.Set(Tokens, Last, Targets, 4, 3), capture).Logits.ToArray();
+            Assert.That(captured, Is.EqualTo(plain), "capturing leaves the forward pass unchanged");
+
+            var naive = new NaiveGpt(model);
+            naive.Logits(Tokens, Last, 4, 3);
+            var host = new double[4 * width];
+            for (var layer = 0; layer <= depth; layer++)
+            {
+                device.Download(buffers[layer].View, host);
+                for (var b = 0; b < 4; b++)
+                    for (var j = 0; j < width; j++)
+                        Assert.That(host[b * width + j], Is.EqualTo(naive.Residuals[layer][b][j]).Within(1e-12), $"layer {layer}, sequence {b}, channel {j}");
+            }
+            Assert.That(() => model.Forward(tape, inputs.Set(Tokens, Last, Targets, 4, 3), new ResidualCapture<double>([buffers[0].View])),
+                Throws.ArgumentException.With.Message.Contains($"needs {depth + 1} buffers"));
+        }
+        finally
+        {
+            foreach (var buffer in buffers) buffer.Dispose();
+        }
+    }
+
     [Test]
     public void Float32MatchesNaiveReferenceToSinglePrecision()
     {

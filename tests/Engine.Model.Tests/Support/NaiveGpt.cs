@@ -28,17 +28,24 @@ internal sealed class NaiveGpt
     /// <summary>Attention probabilities [layer][b, h, t, s] of the last <see cref="Logits"/> call.</summary>
     public List<double[,,,]> Attention { get; } = [];
 
+    /// <summary>The residual stream [layer][b] at position lastPositions[b] of the last <see cref="Logits"/> call:
+    /// layer 0 after the embedding, layer ℓ after block ℓ.</summary>
+    public List<double[][]> Residuals { get; } = [];
+
     /// <summary>Logits (B,V) at position lastPositions[b] of each sequence.</summary>
     public double[,] Logits(int[] tokens, int[] lastPositions, int batch, int length)
     {
         int c = _config.Width, heads = _config.Heads, hs = c / heads, vocab = _config.VocabSize;
         Attention.Clear();
         for (var layer = 0; layer < _config.Depth; layer++) Attention.Add(new double[batch, heads, length, length]);
+        Residuals.Clear();
+        for (var layer = 0; layer <= _config.Depth; layer++) Residuals.Add(new double[batch][]);
         var logits = new double[batch, vocab];
         for (var b = 0; b < batch; b++)
         {
             var x = new double[length][];
             for (var t = 0; t < length; t++) x[t] = Row(_p["tok_emb.weight"], tokens[b * length + t], c);
+            Residuals[0][b] = [.. x[lastPositions[b]]];
             for (var layer = 0; layer < _config.Depth; layer++)
             {
                 var prefix = $"blocks.{layer}.";
@@ -84,6 +91,7 @@ internal sealed class NaiveGpt
                     var down = Affine(_p[prefix + "mlp.2.weight"], _p[prefix + "mlp.2.bias"], up, c);
                     for (var j = 0; j < c; j++) x[t][j] += down[j];
                 }
+                Residuals[layer + 1][b] = [.. x[lastPositions[b]]];
             }
             var f = Norm(x[lastPositions[b]], "ln_f");
             var output = _config.Tied ? _p["tok_emb.weight"] : _p["head.weight"];
