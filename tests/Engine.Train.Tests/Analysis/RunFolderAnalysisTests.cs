@@ -21,8 +21,17 @@ public sealed class RunFolderAnalysisTests
 
     private static readonly RunSettings Small = new()
     {
-        Entities = 6, Relations = 20, Width = 16, Depth = 2, Heads = 2, Lr = 1e-2, Batch = 16, Epochs = 20, EvalEvery = 5,
-        CheckpointEvery = 0, Device = "cpu:1",
+        Entities = 6,
+        Relations = 20,
+        Width = 16,
+        Depth = 2,
+        Heads = 2,
+        Lr = 1e-2,
+        Batch = 16,
+        Epochs = 20,
+        EvalEvery = 5,
+        CheckpointEvery = 0,
+        Device = "cpu:1",
     };
 
     private string Train()
