@@ -50,6 +50,7 @@ public abstract class SettingsFlags
     [Option("seed", HelpText = "Training seed: initialisation and batch order (default 42).")] public int? Seed { get; set; }
     [Option("eval-every", HelpText = "Probe every this many epochs (default 1).")] public int? EvalEvery { get; set; }
     [Option("checkpoint-every", HelpText = "Checkpoint every this many epochs; 0 = only at the end (default 100).")] public int? CheckpointEvery { get; set; }
+    [Option("analyze", HelpText = "Run engine analyze at every checkpoint into analysis.jsonl, the last into analysis.json (a switch).")] public bool Analyze { get; set; }
 
     /// <summary>Defaults, then --config, then the flags that were given; validated.</summary>
     /// <exception cref="SettingsException">A bad file or value (the message names it).</exception>
@@ -91,5 +92,6 @@ public abstract class SettingsFlags
         Seed = Seed ?? s.Seed,
         EvalEvery = EvalEvery ?? s.EvalEvery,
         CheckpointEvery = CheckpointEvery ?? s.CheckpointEvery,
+        Analyze = Analyze || s.Analyze,
     };
 }

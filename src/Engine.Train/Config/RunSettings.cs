@@ -54,6 +54,9 @@ public sealed record RunSettings
     /// <summary>Checkpoint every this many epochs (0: only at the end).</summary>
     public int CheckpointEvery { get; init; } = 100;
     public string Device { get; init; } = "cpu";
+    /// <summary>Run the layer-wise analyses (logit lens, linear probe, residual Dirichlet energy) at every checkpoint
+    /// into analysis.jsonl, and the last one into analysis.json. Left out of config.json when off.</summary>
+    [OmittedWhen(false)] public bool Analyze { get; init; }
 
     /// <summary>The world knobs of these settings.</summary>
     public World.WorldSettings ToWorldSettings() => new(

@@ -108,6 +108,7 @@ public static class YamlConfig
             "eval_every" => s with { EvalEvery = value.Int() },
             "save_every" or "checkpoint_every" => s with { CheckpointEvery = value.Int() },
             "device" => s with { Device = value.Text() },
+            "analyze" => s with { Analyze = value.Bool() },
             _ => throw new SettingsException(value.Name, $"unknown setting in '{source}'"),
         };
     }

@@ -18,6 +18,10 @@ public sealed class RunFiles(string directory)
     public string OptimizerState => OptimizerCheckpoint.PathFor(Checkpoint);
     public string Failed => Path.Combine(Directory, "failed.json");
     public string Data => Path.Combine(Directory, "data");
+    /// <summary>The layer-wise analysis of the last checkpoint (<c>engine analyze</c>, or training with analyze on).</summary>
+    public string Analysis => Path.Combine(Directory, "analysis.json");
+    /// <summary>One analysis per checkpoint of a run trained with analyze on.</summary>
+    public string AnalysisLog => Path.Combine(Directory, "analysis.jsonl");
 
     public void WriteText(string path, string text) => AtomicFile.WriteAllText(path, text);
 
@@ -52,9 +56,12 @@ public sealed class RunFiles(string directory)
 
     private static readonly System.Text.Json.JsonSerializerOptions FailureJson = new() { WriteIndented = true };
 
-    public void AppendMetricsLine(string line)
+    public void AppendMetricsLine(string line) => AppendLine(Metrics, line);
+
+    /// <summary>Appends one line to an append-only log of the run (flushed to disk).</summary>
+    public void AppendLine(string path, string line)
     {
-        using var stream = new FileStream(Metrics, FileMode.Append, FileAccess.Write, FileShare.Read);
+        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
         stream.Write(Encoding.UTF8.GetBytes(line + "\n"));
         stream.Flush(flushToDisk: true);
     }

@@ -27,6 +27,7 @@ public sealed class Trainer : IDisposable
     private readonly GptInputs _inputs;
     private readonly BatchEncoder _encoder;
     private readonly ProbeRunner _probes;
+    private readonly Analysis.CheckpointAnalysis? _analysis;   // with the analyze setting only
     private readonly int[] _order;
     private readonly DeviceBuffer<float> _stepLosses;   // (steps per epoch) each step's loss, read once per epoch
     private readonly float[] _hostLosses;
@@ -65,6 +66,7 @@ public sealed class Trainer : IDisposable
             _inputs = new GptInputs(_device, config.VocabSize);
             _encoder = new BatchEncoder(settings.Batch);
             _probes = new ProbeRunner(_dataset, _model, _tape);
+            if (settings.Analyze) _analysis = new Analysis.CheckpointAnalysis(_dataset, _model, _tape, _files);
             _order = Enumerable.Range(0, _dataset.TrainingFacts.Count).ToArray();
             var stepsPerEpoch = (_order.Length + settings.Batch - 1) / settings.Batch;
             _stepLosses = _device.Allocate<float>(Math.Max(stepsPerEpoch, 1));
@@ -149,8 +151,8 @@ public sealed class Trainer : IDisposable
         foreach (var path in new[] { _files.Config, _files.Checkpoint, _files.OptimizerState })
             if (!File.Exists(path)) throw new SettingsException("resume", $"cannot resume: '{path}' is missing");
         var saved = RunSettings.FromJson(File.ReadAllText(_files.Config), _files.Config);
-        // Only the length of training and the device may change on resume.
-        var comparable = _settings with { Epochs = saved.Epochs, Device = saved.Device };
+        // Only the length of training, the device and whether checkpoints are analysed may change on resume.
+        var comparable = _settings with { Epochs = saved.Epochs, Device = saved.Device, Analyze = saved.Analyze };
         if (comparable != saved)
             throw new SettingsException("resume", $"the settings differ from the run in '{_files.Directory}' (only --epochs and --device may change)");
     }
@@ -161,6 +163,7 @@ public sealed class Trainer : IDisposable
         if (File.Exists(_files.Metrics)) File.Delete(_files.Metrics);
         if (File.Exists(_files.Failed)) File.Delete(_files.Failed);
         DatasetWriter.Write(_dataset, _files.Data);
+        _analysis?.Start();
         SaveCheckpoint();
     }
 
@@ -179,6 +182,7 @@ public sealed class Trainer : IDisposable
             throw new InvalidDataException($"{_files.OptimizerState}: {e.Message}");
         }
         _passes.AddRange(_files.TruncateMetrics(_state.Epoch));
+        _analysis?.Resume(_state.Epoch);
         if (File.Exists(_files.Summary)) File.Delete(_files.Summary);
         if (File.Exists(_files.Failed)) File.Delete(_files.Failed);
         _files.WriteText(_files.Config, _settings.ToJson());
@@ -199,6 +203,7 @@ public sealed class Trainer : IDisposable
         }
         OptimizerCheckpoint.Save(_files.OptimizerState, _optimizer, _state.ToJson());
         _lastCheckpointEpoch = _state.Epoch;
+        _analysis?.AtCheckpoint(_state.Epoch);
     }
 
     /// <summary>Trains to the last epoch and writes the summary.</summary>
@@ -234,6 +239,7 @@ public sealed class Trainer : IDisposable
             progress?.Invoke(new TrainingProgress(epoch, _settings.Epochs, _step, trainLoss, ood, seconds, probe));
         }
         _files.WriteText(_files.Pca, _probes.Pca(_state.Epoch).ToJson());
+        _analysis?.Finish();
         var summary = RunSummary.FromMetrics(_passes);
         _files.WriteText(_files.Summary, System.Text.Json.JsonSerializer.Serialize(summary, SummaryJson));
         return summary;

@@ -91,4 +91,26 @@ public sealed class RunFolderAnalysisTests
         Assert.That(File.ReadAllText(path), Is.EqualTo(before));
         Assert.That(() => RunFolderAnalysis.Run(dir, "cpu:1", ridge: -1), Throws.TypeOf<SettingsException>().With.Message.StartsWith("ridge:"));
     }
+
+    [Test]
+    public void TrainingWithAnalyzeAnalysesEveryCheckpointAndResumesWithoutRepeats()
+    {
+        var settings = Small with { Analyze = true, CheckpointEvery = 10 };
+        Assert.That(settings.ToJson(), Does.Contain("\"analyze\": true"));
+        var whole = Path.Combine(_root, "whole");
+        using (var trainer = new Trainer(settings, whole, resume: false)) trainer.Run();
+        static IEnumerable<int?> Epochs(string dir) => File.ReadAllLines(Path.Combine(dir, "analysis.jsonl")).Select(l => AnalysisReport.FromJson(l).Epoch);
+        Assert.That(Epochs(whole), Is.EqualTo(new int?[] { 0, 10, 20 }));
+        var final = AnalysisReport.FromJson(File.ReadAllText(Path.Combine(whole, "analysis.json")));
+        Assert.That(final.ToJson(), Is.EqualTo(AnalysisReport.FromJson(File.ReadAllLines(Path.Combine(whole, "analysis.jsonl"))[^1]).ToJson()));
+        // The trainer's analysis of its final checkpoint is what engine analyze finds in the folder.
+        Assert.That(RunFolderAnalysis.Run(whole, "cpu:1").Report.ToJson(), Is.EqualTo(final.ToJson()));
+
+        var parts = Path.Combine(_root, "parts");
+        using (var first = new Trainer(settings with { Epochs = 10 }, parts, resume: false)) first.Run();
+        using (var second = new Trainer(settings, parts, resume: true)) second.Run();
+        Assert.That(Epochs(parts), Is.EqualTo(new int?[] { 0, 10, 20 }));
+        Assert.That(File.ReadAllText(Path.Combine(parts, "analysis.json")), Is.EqualTo(File.ReadAllText(Path.Combine(whole, "analysis.json"))));
+    }
 }
+
