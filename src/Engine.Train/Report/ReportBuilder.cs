@@ -20,6 +20,7 @@ public static class ReportBuilder
         new HeatMapSection(),
         new GeometrySection(),
         new PcaSection(),
+        new AnalysisSection(),
         new RunTableSection(),
     ];
 

@@ -300,7 +300,7 @@ public class ReportBuilderTests
         Assert.That(page.SectionHeadings, Is.EqualTo(new[]
         {
             "1. What this grid shows", "2. Analogy and composition vs width", "3. Stages of learning", "4. Training trajectories",
-            "5. OOD analogy over two settings", "6. Geometry over training", "7. Embedding geometry (PCA)", "8. Runs", "Failed runs",
+            "5. OOD analogy over two settings", "6. Geometry over training", "7. Embedding geometry (PCA)", "8. Layer-wise analysis", "9. Runs", "Failed runs",
         }));
         Assert.That(page.Findings.First(), Does.StartWith("Based on 8 finished runs of 9 (1 failed or unfinished, left out); seed 1, 2."), "the seed-3 run failed");
         Assert.That(page.Text, Does.Contain("Swept settings: width, depth, seed."));
