@@ -11,9 +11,6 @@ namespace Engine.Train.Analysis;
 /// </summary>
 public static class RunFolderAnalysis
 {
-    /// <summary>The file name of the analysis in a run folder.</summary>
-    public const string FileName = "analysis.json";
-
     /// <summary>Analyses the checkpoint of the run in <paramref name="directory"/> on <paramref name="deviceSpec"/>.</summary>
     /// <returns>The analysis and the path it was written to.</returns>
     /// <exception cref="AnalysisException">The folder is missing or holds no run (no config.json or no checkpoint).</exception>
@@ -37,9 +34,8 @@ public static class RunFolderAnalysis
         Checkpoint.Load(files.Checkpoint, model);
         using var tape = new Tape<float>(device);
         var report = RunAnalyzer.Analyze(dataset, model, tape, ridge, epoch, Path.GetFileName(files.Checkpoint));
-        var path = Path.Combine(files.Directory, FileName);
-        AtomicFile.WriteAllText(path, report.ToJson());
-        return (report, path);
+        files.WriteText(files.Analysis, report.ToJson());
+        return (report, files.Analysis);
     }
 
     /// <summary>The epoch in the training state beside the checkpoint, or null when that file is absent or unreadable

@@ -154,7 +154,7 @@ public sealed class Trainer : IDisposable
         // Only the length of training, the device and whether checkpoints are analysed may change on resume.
         var comparable = _settings with { Epochs = saved.Epochs, Device = saved.Device, Analyze = saved.Analyze };
         if (comparable != saved)
-            throw new SettingsException("resume", $"the settings differ from the run in '{_files.Directory}' (only --epochs and --device may change)");
+            throw new SettingsException("resume", $"the settings differ from the run in '{_files.Directory}' (only --epochs, --device and --analyze may change)");
     }
 
     private void Start()

@@ -1,5 +1,6 @@
 using Engine.Train.Analysis;
 using Engine.Train.Report.Charts;
+using Engine.Train.Training;
 
 namespace Engine.Train.Report.Sections;
 
@@ -21,10 +22,11 @@ public sealed class AnalysisSection : IReportSection
             page.Paragraph($"No layer-wise analysis: {context.ChosenNote}.");
             return;
         }
-        var path = Path.Combine(run.Folder, RunFolderAnalysis.FileName);
+        var files = new RunFiles(run.Folder);
+        var path = files.Analysis;
         if (!File.Exists(path))
         {
-            page.Paragraph($"Run {run.Id} has no {RunFolderAnalysis.FileName}: run engine analyze {run.Folder} (or train with --analyze) " +
+            page.Paragraph($"Run {run.Id} has no {Path.GetFileName(path)}: run engine analyze {run.Folder} (or train with --analyze) " +
                 "for the logit lens, linear probe and residual-stream Dirichlet energy by layer.");
             return;
         }
@@ -55,7 +57,7 @@ public sealed class AnalysisSection : IReportSection
             [.. report.Dirichlet.Select(d => ($"F_{d.Functor} {d.Token}", d.Norm))],
             "Mean over e ∈ E1 of ‖r̂_e − r̂_F(e)‖², r the residual stream of the one-token input [e] after each layer " +
             "(r̂ = r/‖r‖): about 2 for unrelated directions, 0 when each entity's stream sits on its image's. " + where);
-        PlotOverTraining(page, run, layerAxis);
+        PlotOverTraining(page, run, files.AnalysisLog, layerAxis);
         page.EndFigures();
     }
 
@@ -79,9 +81,8 @@ public sealed class AnalysisSection : IReportSection
     }
 
     /// <summary>The OOD-analogy lens P(target) at each checkpoint of analysis.jsonl, one line per layer.</summary>
-    private static void PlotOverTraining(HtmlPage page, RunRecord run, string layerAxis)
+    private static void PlotOverTraining(HtmlPage page, RunRecord run, string log, string layerAxis)
     {
-        var log = Path.Combine(run.Folder, "analysis.jsonl");
         if (!File.Exists(log)) return;
         var reports = new List<AnalysisReport>();
         foreach (var line in File.ReadLines(log))
