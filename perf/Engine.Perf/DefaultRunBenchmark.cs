@@ -11,7 +11,7 @@ namespace Engine.Perf;
 /// The README's main job, timed: the default run (N = 10, R = 10000 → V = 10011, width 128, 1 layer,
 /// batch 64, probes every epoch) for <c>--epochs</c> epochs (default 1000) on the chosen device, through the
 /// real <see cref="Trainer"/> (files, probes, checkpoints included). Then the step split into its phases on
-/// that device and, as the reference in the same run, on the naive <see cref="Kernels.Cpu.ReferenceDevice"/>.
+/// that device and, as the reference in the same run, on the naive <see cref="Kernels.Cpu.NaiveDevice"/>.
 /// Usage: default-run [--device cpu] [--epochs 1000] [--steps 30] [--reference-steps 3] (0 skips the reference).
 /// </summary>
 public static class DefaultRunBenchmark
@@ -54,7 +54,7 @@ public static class DefaultRunBenchmark
         Print(device, fast);
         if (referenceSteps > 0)
         {
-            var reference = Phases("reference", referenceSteps);
+            var reference = Phases("naive", referenceSteps);
             Print("reference", reference);
             Console.WriteLine($"  speed-up over the naive reference: step {reference.Total / fast.Total:F1}×, probe pass {reference.Probe / fast.Probe:F1}×");
         }

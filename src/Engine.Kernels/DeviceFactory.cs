@@ -7,25 +7,25 @@ namespace Engine.Kernels;
 public abstract partial class Device
 {
     /// <summary>
-    /// Opens a device by spec: "cpu", "cpu:THREADS", "opencl[:i]", "cuda[:i]", "auto"
-    /// (CUDA, then a GPU OpenCL device, then the CPU) or "reference" (the naive loops, for comparisons).
+    /// Opens a device by spec (see <see cref="DeviceSpec.Parse"/>): "cpu", "cpu:THREADS", "naive", "opencl[:i]",
+    /// "cuda[:i]" or "auto" (CUDA, then a GPU OpenCL device, then the CPU).
     /// </summary>
-    /// <exception cref="ArgumentException">The spec names no known device kind (the message lists them), or
-    /// (as <see cref="ArgumentOutOfRangeException"/>) an index with no device (the message lists those that exist).</exception>
-    /// <exception cref="Native.NativeLibraryMissingException">The backend's library is not installed (the message lists the paths tried).</exception>
-    public static Device Open(string spec)
+    /// <exception cref="ArgumentException">The spec is malformed or names no known device kind (the message lists them).</exception>
+    /// <exception cref="DeviceUnavailableException">The backend is not installed here, or no device has that index
+    /// (the message lists what was tried or what exists).</exception>
+    public static Device Open(string spec) => Open(DeviceSpec.Parse(spec));
+
+    /// <inheritdoc cref="Open(string)"/>
+    public static Device Open(DeviceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var (kind, index) = ParseSpec(spec);
-        return kind switch
+        return spec.Kind switch
         {
-            "cpu" => index is null ? new CpuDevice() : new CpuDevice(index.Value),
-            "opencl" => new OpenClDevice(index ?? 0),
-            "cuda" => new CudaDevice(index ?? 0),
-            "reference" when index is null => new ReferenceDevice(),
-            "auto" => OpenAuto(),
-            _ => throw new ArgumentException(
-                $"unknown device '{spec}': expected cpu, cpu:THREADS, opencl[:i], cuda[:i] or auto", nameof(spec)),
+            DeviceKind.Cpu => spec.Number is { } threads ? new CpuDevice(threads) : new CpuDevice(),
+            DeviceKind.Naive => new NaiveDevice(),
+            DeviceKind.OpenCl => new OpenClDevice(spec.Index),
+            DeviceKind.Cuda => new CudaDevice(spec.Index),
+            _ => OpenAuto(),
         };
     }
 
@@ -55,17 +55,4 @@ public abstract partial class Device
 
     private static string OneLine(string? text)
         => string.Join(" ", (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-
-    internal static (string Kind, int? Index) ParseSpec(string spec)
-    {
-        var trimmed = spec.Trim().ToLowerInvariant();
-        var colon = trimmed.IndexOf(':');
-        if (colon < 0) return (trimmed, null);
-        var kind = trimmed[..colon];
-        if (!int.TryParse(trimmed[(colon + 1)..], out var index) || index < 0)
-        {
-            throw new ArgumentException($"device '{spec}': the part after ':' must be a non-negative integer", nameof(spec));
-        }
-        return (kind, index);
-    }
 }

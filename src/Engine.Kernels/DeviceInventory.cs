@@ -98,7 +98,7 @@ public sealed class DeviceInventory
         return new CpuInventory(model, Environment.ProcessorCount, Vector512.IsHardwareAccelerated, Vector256.IsHardwareAccelerated);
     }
 
-    /// <summary>The spec that <see cref="Device.Open"/> would open here: "auto" becomes its choice, any other spec is returned as given.</summary>
+    /// <summary>The spec that <see cref="Device.Open(string)"/> would open here: "auto" becomes its choice, any other spec is returned as given.</summary>
     public string Resolve(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -107,26 +107,25 @@ public sealed class DeviceInventory
 
     /// <summary>
     /// The total memory in bytes of the device <paramref name="spec"/> names ("cuda[:i]", "opencl[:i]" or
-    /// "auto", resolved first); null for the CPU and the reference device, for a device this inventory does
+    /// "auto", resolved first); null for the CPU and the naive device, for a device this inventory does
     /// not list, and for a malformed spec (opening it reports the problem).
     /// </summary>
     public long? MemoryBytes(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        (string Kind, int? Index) parsed;
+        DeviceSpec parsed;
         try
         {
-            parsed = Device.ParseSpec(Resolve(spec));
+            parsed = DeviceSpec.Parse(Resolve(spec));
         }
         catch (ArgumentException)
         {
             return null;
         }
-        var index = parsed.Index ?? 0;
         return parsed.Kind switch
         {
-            "cuda" => Cuda.Devices.FirstOrDefault(d => d.Index == index)?.TotalMemoryBytes,
-            "opencl" => OpenCl.Devices.FirstOrDefault(d => d.Index == index)?.GlobalMemoryBytes,
+            DeviceKind.Cuda => Cuda.Devices.FirstOrDefault(d => d.Index == parsed.Index)?.TotalMemoryBytes,
+            DeviceKind.OpenCl => OpenCl.Devices.FirstOrDefault(d => d.Index == parsed.Index)?.GlobalMemoryBytes,
             _ => null,
         };
     }

@@ -1,4 +1,5 @@
 using Engine.Kernels.Kernels.Ops;
+using Engine.Kernels.Ops;
 
 namespace Engine.Kernels;
 
@@ -15,26 +16,22 @@ public abstract class KernelDevice : Device
     private long _hostWaits;
 
     /// <summary>
-    /// How many times the host has waited for this device since it opened: one per <see cref="Upload{T}"/>,
-    /// <see cref="Download{T}"/> and <see cref="Synchronize"/> (each returns only when the queue has reached it).
+    /// How many times the host has waited for this device since it opened: one per <see cref="Device.Upload{T}"/>,
+    /// <see cref="Device.Download{T}"/> and <see cref="Synchronize"/> (each returns only when the queue has reached it).
     /// A training step should add none.
     /// </summary>
     public long HostWaits => Interlocked.Read(ref _hostWaits);
 
-    public sealed override void Upload<T>(ReadOnlySpan<T> source, BufferView<T> destination)
+    protected sealed override void Write<T>(ReadOnlySpan<T> source, BufferView<T> destination)
     {
-        if (source.Length != destination.Length)
-            throw new ArgumentException($"upload of {source.Length} elements into a view of {destination.Length}");
         Interlocked.Increment(ref _hostWaits);
-        Write(source, destination);
+        WriteQueued(source, destination);
     }
 
-    public sealed override void Download<T>(BufferView<T> source, Span<T> destination)
+    protected sealed override void Read<T>(BufferView<T> source, Span<T> destination)
     {
-        if (source.Length != destination.Length)
-            throw new ArgumentException($"download of a view of {source.Length} elements into {destination.Length}");
         Interlocked.Increment(ref _hostWaits);
-        Read(source, destination);
+        ReadQueued(source, destination);
     }
 
     public sealed override void Synchronize()
@@ -44,10 +41,10 @@ public abstract class KernelDevice : Device
     }
 
     /// <summary>Copies host data into <paramref name="destination"/> (same length) and returns once the source may be reused.</summary>
-    protected abstract void Write<T>(ReadOnlySpan<T> source, BufferView<T> destination) where T : unmanaged;
+    protected abstract void WriteQueued<T>(ReadOnlySpan<T> source, BufferView<T> destination) where T : unmanaged;
 
     /// <summary>Copies <paramref name="source"/> (same length) to the host after every queued op.</summary>
-    protected abstract void Read<T>(BufferView<T> source, Span<T> destination) where T : unmanaged;
+    protected abstract void ReadQueued<T>(BufferView<T> source, Span<T> destination) where T : unmanaged;
 
     /// <summary>Blocks until every queued op has finished.</summary>
     protected abstract void Wait();
@@ -75,76 +72,60 @@ public abstract class KernelDevice : Device
         set => Ops.Variant = value;
     }
 
-    public override void Axpy<T>(T alpha, BufferView<T> x, BufferView<T> y) => Ops.Axpy(alpha, x, y);
+    protected override void Run<T>(in AxpyArgs<T> a) => Ops.Axpy(a.Alpha, a.X, a.Y);
 
-    public override void Scale<T>(T alpha, BufferView<T> x) => Ops.Scale(alpha, x);
+    protected override void Run<T>(in ScaleArgs<T> a) => Ops.Scale(a.Alpha, a.X);
 
-    public override void Add<T>(BufferView<T> a, BufferView<T> b, BufferView<T> output) => Ops.Add(a, b, output);
+    protected override void Run<T>(in AddArgs<T> a) => Ops.Add(a.A, a.B, a.Output);
 
-    public override void Sum<T>(BufferView<T> x, BufferView<T> result) => Ops.Sum(x, result);
+    protected override void Run<T>(in ReduceArgs<T> a)
+    {
+        if (a.Kind == Reduction.Sum) Ops.Sum(a.X, a.Result);
+        else Ops.Norm(a.X, a.Result);
+    }
 
-    public override void Norm<T>(BufferView<T> x, BufferView<T> result) => Ops.Norm(x, result);
+    protected override void Run<T>(in GemmArgs<T> a)
+        => Ops.Gemm(a.TransposeA, a.TransposeB, a.M, a.N, a.K, a.Alpha, a.A, a.Lda, a.B, a.Ldb, a.Beta, a.C, a.Ldc,
+            a.BatchCount, a.StrideA, a.StrideB, a.StrideC);
 
-    public override void Gemm<T>(bool transposeA, bool transposeB, int m, int n, int k,
-        T alpha, BufferView<T> a, int lda, BufferView<T> b, int ldb, T beta, BufferView<T> c, int ldc,
-        int batchCount = 1, int strideA = 0, int strideB = 0, int strideC = 0)
-        => Ops.Gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, batchCount, strideA, strideB, strideC);
+    protected override void Run<T>(in BiasAddArgs<T> a) => Ops.BiasAdd(a.Y, a.Bias, a.Rows, a.Channels);
 
-    public override void BiasAdd<T>(BufferView<T> y, BufferView<T> bias, int rows, int channels)
-        => Ops.BiasAdd(y, bias, rows, channels);
+    protected override void Run<T>(in BiasBackwardArgs<T> a) => Ops.BiasBackward(a.DBias, a.DY, a.Rows, a.Channels);
 
-    public override void BiasBackward<T>(BufferView<T> dBias, BufferView<T> dY, int rows, int channels)
-        => Ops.BiasBackward(dBias, dY, rows, channels);
+    protected override void Run<T>(in LayerNormForwardArgs<T> a)
+        => Ops.LayerNormForward(a.Output, a.Mean, a.Rstd, a.X, a.Weight, a.Bias, a.Rows, a.Channels, a.Epsilon);
 
-    public override void LayerNormForward<T>(BufferView<T> output, BufferView<T> mean, BufferView<T> rstd,
-        BufferView<T> x, BufferView<T> weight, BufferView<T> bias, int rows, int channels, T epsilon)
-        => Ops.LayerNormForward(output, mean, rstd, x, weight, bias, rows, channels, epsilon);
+    protected override void Run<T>(in LayerNormBackwardArgs<T> a)
+        => Ops.LayerNormBackward(a.DX, a.DWeight, a.DBias, a.DOut, a.X, a.Weight, a.Mean, a.Rstd, a.Rows, a.Channels);
 
-    public override void LayerNormBackward<T>(BufferView<T> dX, BufferView<T> dWeight, BufferView<T> dBias,
-        BufferView<T> dOut, BufferView<T> x, BufferView<T> weight, BufferView<T> mean, BufferView<T> rstd,
-        int rows, int channels)
-        => Ops.LayerNormBackward(dX, dWeight, dBias, dOut, x, weight, mean, rstd, rows, channels);
+    protected override void Run<T>(in GeluForwardArgs<T> a) => Ops.GeluForward(a.Output, a.X);
 
-    public override void GeluForward<T>(BufferView<T> output, BufferView<T> x) => Ops.GeluForward(output, x);
+    protected override void Run<T>(in GeluBackwardArgs<T> a) => Ops.GeluBackward(a.DX, a.X, a.DOut);
 
-    public override void GeluBackward<T>(BufferView<T> dX, BufferView<T> x, BufferView<T> dOut) => Ops.GeluBackward(dX, x, dOut);
+    protected override void Run<T>(in RopeForwardArgs<T> a)
+        => Ops.RopeForward(a.Output, a.Qkv, a.Batch, a.Tokens, a.Channels, a.Heads, a.RopeBase);
 
-    public override void RopeForward<T>(BufferView<T> output, BufferView<T> qkv,
-        int batch, int tokens, int channels, int heads, T ropeBase)
-        => Ops.RopeForward(output, qkv, batch, tokens, channels, heads, ropeBase);
+    protected override void Run<T>(in RopeBackwardArgs<T> a)
+        => Ops.RopeBackward(a.DQkv, a.DOut, a.Batch, a.Tokens, a.Channels, a.Heads, a.RopeBase);
 
-    public override void RopeBackward<T>(BufferView<T> dQkv, BufferView<T> dOut,
-        int batch, int tokens, int channels, int heads, T ropeBase)
-        => Ops.RopeBackward(dQkv, dOut, batch, tokens, channels, heads, ropeBase);
+    protected override void Run<T>(in AttentionForwardArgs<T> a)
+        => Ops.AttentionForward(a.Output, a.Probabilities, a.Qkv, a.Batch, a.Tokens, a.Channels, a.Heads);
 
-    public override void AttentionForward<T>(BufferView<T> output, BufferView<T> probabilities, BufferView<T> qkv,
-        int batch, int tokens, int channels, int heads)
-        => Ops.AttentionForward(output, probabilities, qkv, batch, tokens, channels, heads);
+    protected override void Run<T>(in AttentionBackwardArgs<T> a)
+        => Ops.AttentionBackward(a.DQkv, a.DOut, a.Qkv, a.Probabilities, a.Batch, a.Tokens, a.Channels, a.Heads);
 
-    public override void AttentionBackward<T>(BufferView<T> dQkv, BufferView<T> dOut, BufferView<T> qkv,
-        BufferView<T> probabilities, int batch, int tokens, int channels, int heads)
-        => Ops.AttentionBackward(dQkv, dOut, qkv, probabilities, batch, tokens, channels, heads);
+    protected override void Run<T>(in GatherRowsArgs<T> a) => Ops.GatherRows(a.Output, a.Table, a.Indices, a.Rows, a.Channels);
 
-    public override void GatherRows<T>(BufferView<T> output, BufferView<T> table, BufferView<int> indices,
-        int rows, int channels)
-        => Ops.GatherRows(output, table, indices, rows, channels);
+    protected override void Run<T>(in ScatterAddRowsArgs<T> a) => Ops.ScatterAddRows(a.DTable, a.DOut, a.Indices, a.Rows, a.Channels);
 
-    public override void ScatterAddRows<T>(BufferView<T> dTable, BufferView<T> dOut, BufferView<int> indices,
-        int rows, int channels)
-        => Ops.ScatterAddRows(dTable, dOut, indices, rows, channels);
+    protected override void Run<T>(in ArgMaxRowsArgs<T> a) => Ops.ArgMaxRows(a.Indices, a.X, a.Rows, a.Columns);
 
-    public override void CrossEntropyForward<T>(BufferView<T> losses, BufferView<T> logits, BufferView<int> targets,
-        int rows, int vocab)
-        => Ops.CrossEntropyForward(losses, logits, targets, rows, vocab);
+    protected override void Run<T>(in CrossEntropyArgs<T> a)
+    {
+        if (a.WithGradient) Ops.CrossEntropyForwardBackward(a.Losses, a.DLogits, a.Logits, a.Targets, a.Rows, a.Vocab, a.GradScale);
+        else Ops.CrossEntropyForward(a.Losses, a.Logits, a.Targets, a.Rows, a.Vocab);
+    }
 
-    public override void CrossEntropyForwardBackward<T>(BufferView<T> losses, BufferView<T> dLogits,
-        BufferView<T> logits, BufferView<int> targets, int rows, int vocab, T gradScale)
-        => Ops.CrossEntropyForwardBackward(losses, dLogits, logits, targets, rows, vocab, gradScale);
-
-    public override void ArgMaxRows<T>(BufferView<int> indices, BufferView<T> x, int rows, int columns)
-        => Ops.ArgMaxRows(indices, x, rows, columns);
-
-    public override void AdamStep<T>(BufferView<T> parameters, BufferView<T> gradients, BufferView<T> firstMoment,
-        BufferView<T> secondMoment, AdamSettings settings, int step)
-        => Ops.AdamStep(parameters, gradients, firstMoment, secondMoment, settings, step);
+    protected override void Run<T>(in AdamArgs<T> a)
+        => Ops.AdamStep(a.Parameters, a.Gradients, a.FirstMoment, a.SecondMoment, a.Settings, a.Step);
 }

@@ -67,7 +67,7 @@ public static class GridVerb
         }
 
         using (Trainer.OpenDevice(options.Device)) { } // a bad --device is bad input, not a failure of every run
-        var onCpu = options.Device.Trim().StartsWith("cpu", StringComparison.OrdinalIgnoreCase);
+        var onCpu = DeviceSpec.Parse(options.Device).IsHost;
         var inventory = onCpu ? null : DeviceInventory.Collect();
         var device = inventory?.Resolve(options.Device) ?? options.Device; // "auto" → what it picks, once for all runs
         var runs = spec.Expand();

@@ -1,18 +1,18 @@
 using System.Runtime.Intrinsics;
+using Engine.Kernels.Ops;
 
 namespace Engine.Kernels.Cpu;
 
 /// <summary>
-/// The reference device and the default: float32 and float64 on the host. float32 ops run the SIMD,
-/// multi-threaded fast paths (Cpu*.cs, one file per op family, each tested against its
-/// <see cref="ReferenceOps"/> loop); float64 (gradient checks) runs <see cref="ReferenceOps"/> itself.
-/// Every op validates its arguments first (<see cref="ArgumentException"/> on a length that does not match
-/// the shape) because the fast paths index raw memory. Results are bit-identical for any thread count.
+/// The default device: float32 and float64 on the host. float32 ops run the SIMD, multi-threaded fast paths
+/// (Ops/&lt;family&gt;/*Cpu.cs, each tested against its naive loop); float64 (gradient checks) runs
+/// <see cref="Ops.NaiveOps"/> itself. The fast paths index raw memory through arguments that
+/// <see cref="Device"/> has checked. Results are bit-identical for any thread count.
 /// Parallel ops run on this device's own <see cref="CpuWorkerPool"/> (Threads − 1 background threads plus
 /// the caller), started by the first op that fans out and stopped by <see cref="Dispose"/>; ops allocate
 /// nothing on the managed heap once warm.
 /// </summary>
-public sealed partial class CpuDevice : Device
+public sealed partial class CpuDevice : HostDevice
 {
     /// <summary>Opens the CPU device with <paramref name="threads"/> threads (default: all cores).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is negative.</exception>
@@ -61,35 +61,4 @@ public sealed partial class CpuDevice : Device
 
     public override string Description =>
         $"CPU, {Threads} thread(s), SIMD {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "scalar")}";
-
-    public override bool Supports<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double) || typeof(T) == typeof(int);
-
-    public override DeviceBuffer<T> Allocate<T>(int length) => new CpuBuffer<T>(this, length);
-
-    public override void Upload<T>(ReadOnlySpan<T> source, BufferView<T> destination)
-    {
-        if (source.Length != destination.Length)
-            throw new ArgumentException($"upload of {source.Length} elements into a view of {destination.Length}");
-        source.CopyTo(destination.Span());
-    }
-
-    public override void Download<T>(BufferView<T> source, Span<T> destination)
-    {
-        if (source.Length != destination.Length)
-            throw new ArgumentException($"download of a view of {source.Length} elements into {destination.Length}");
-        source.Span().CopyTo(destination);
-    }
-
-    public override void Synchronize() { }
-
-    public override unsafe void Fill<T>(BufferView<T> x, T value) => CpuElementwise.Fill(this, x.Pointer(), value, x.Length);
-
-    public override unsafe void Fill(BufferView<int> x, int value) => CpuElementwise.Fill(this, x.Pointer(), value, x.Length);
-
-    public override void Copy<T>(BufferView<T> source, BufferView<T> destination)
-    {
-        if (source.Length != destination.Length)
-            throw new ArgumentException($"copy of {source.Length} elements into {destination.Length}");
-        source.Span().CopyTo(destination.Span());
-    }
 }

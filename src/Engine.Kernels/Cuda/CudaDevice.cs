@@ -49,7 +49,7 @@ public sealed class CudaDevice : KernelDevice
     /// <exception cref="OutOfMemoryException">The device cannot hold the buffer (message names the size).</exception>
     public override DeviceBuffer<T> Allocate<T>(int length) => new CudaBuffer<T>(this, length);
 
-    protected override unsafe void Write<T>(ReadOnlySpan<T> source, BufferView<T> destination)
+    protected override unsafe void WriteQueued<T>(ReadOnlySpan<T> source, BufferView<T> destination)
     {
         var pointer = Own(destination);
         fixed (T* host = source)
@@ -58,7 +58,7 @@ public sealed class CudaDevice : KernelDevice
         }
     }
 
-    protected override unsafe void Read<T>(BufferView<T> source, Span<T> destination)
+    protected override unsafe void ReadQueued<T>(BufferView<T> source, Span<T> destination)
     {
         var pointer = Own(source);
         fixed (T* host = destination)
@@ -69,14 +69,11 @@ public sealed class CudaDevice : KernelDevice
 
     protected override void Wait() => Runtime.Synchronize();
 
-    public override void Fill<T>(BufferView<T> x, T value) => FillAny(x, value);
+    protected override void RunFill<T>(in Ops.FillArgs<T> a) => FillAny(a.X, a.Value);
 
-    public override void Fill(BufferView<int> x, int value) => FillAny(x, value);
-
-    public override unsafe void Copy<T>(BufferView<T> source, BufferView<T> destination)
+    protected override unsafe void RunCopy<T>(in Ops.CopyArgs<T> a)
     {
-        if (source.Length != destination.Length)
-            throw new ArgumentException($"copy of {source.Length} elements into {destination.Length}");
+        var (source, destination) = (a.Source, a.Destination);
         Runtime.Copy(Own(source), Own(destination), (long)source.Length * sizeof(T));
     }
 

@@ -8,7 +8,7 @@ namespace Engine.Kernels.Native;
 /// <c>cuMemAlloc(1 PiB) failed: CUDA_ERROR_OUT_OF_MEMORY (2): out of memory</c>; a failed module load
 /// adds the PTX JIT's error log.
 /// </summary>
-public sealed class CudaException : Exception
+public sealed class CudaException : DeviceException
 {
     public CudaException(string call, int code, string? log = null)
         : base(Format(call, code, log))

@@ -4,7 +4,7 @@ namespace Engine.Kernels.Native;
 /// A native library (the OpenCL ICD loader, the CUDA driver or NVRTC) could not be loaded.
 /// The message lists every place that was tried and why each failed.
 /// </summary>
-public sealed class NativeLibraryMissingException : DllNotFoundException
+public sealed class NativeLibraryMissingException : DeviceUnavailableException
 {
     public NativeLibraryMissingException(string library, IReadOnlyList<string> attempts)
         : base($"{library} was not found; tried:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", attempts))

@@ -4,7 +4,7 @@ namespace Engine.Kernels.Native;
 /// An NVRTC call failed. For a compile error the message ends with NVRTC's log, whose lines read
 /// <c>name.cu(LINE): error: ...</c>.
 /// </summary>
-public sealed class NvrtcException : Exception
+public sealed class NvrtcException : DeviceException
 {
     public NvrtcException(string call, int code, string codeName, string? log)
         : base($"{call} failed: {codeName} ({code})"

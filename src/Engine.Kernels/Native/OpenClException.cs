@@ -5,7 +5,7 @@ namespace Engine.Kernels.Native;
 /// (e.g. <c>clCreateBuffer failed: CL_MEM_OBJECT_ALLOCATION_FAILURE (-4)</c>) and, for a failed
 /// program build, ends with the compiler's build log.
 /// </summary>
-public sealed class OpenClException : Exception
+public sealed class OpenClException : DeviceException
 {
     public OpenClException(string call, int code, string? buildLog = null, string? detail = null)
         : base(Format(call, code, buildLog, detail))

@@ -1,3 +1,4 @@
+using Engine.Kernels;
 using Engine.Train.Config;
 using Engine.Train.Training;
 
@@ -37,7 +38,7 @@ public static class GridJobs
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(memoryBytes);
-        if (device.Trim().StartsWith("cpu", StringComparison.OrdinalIgnoreCase)) return OnCpu(cores, threadsPerRun);
+        if (DeviceSpec.Parse(device).IsHost) return OnCpu(cores, threadsPerRun);
         var largest = runs.Count == 0 ? RunMemory.FixedAllowanceBytes : runs.Max(RunMemory.EstimateBytes);
         return OnGpu(memoryBytes(device), largest, cores);
     }

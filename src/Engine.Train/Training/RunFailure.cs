@@ -1,4 +1,4 @@
-using Engine.Kernels.Native;
+using Engine.Kernels;
 
 namespace Engine.Train.Training;
 
@@ -24,7 +24,7 @@ public static class RunFailure
     {
         TrainingDivergedException => "training diverged",
         OutOfMemoryException => "out of memory",
-        CudaException or OpenClException or NvrtcException or NativeLibraryMissingException => "device error",
+        DeviceException => "device error",
         IOException or UnauthorizedAccessException => "I/O error",
         _ => null,
     };

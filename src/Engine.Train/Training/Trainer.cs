@@ -109,10 +109,13 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>The message without the " (Parameter 'name')" the runtime appends.</summary>
+    private static string OneLine(string text) =>
+        string.Join(" ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     private static string MessageOf(ArgumentException e) =>
         e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
-    /// <summary>Opens the device named by the <c>device</c> setting (see <see cref="Device.Open"/>).</summary>
+    /// <summary>Opens the device named by the <c>device</c> setting (see <see cref="Device.Open(string)"/>).</summary>
     /// <exception cref="SettingsException">The spec names no known device, a device that does not exist, or a backend
     /// whose library is not installed: the setting is wrong for this machine.</exception>
     public static Device OpenDevice(string spec)
@@ -125,9 +128,9 @@ public sealed class Trainer : IDisposable
         {
             throw new SettingsException("device", MessageOf(e));
         }
-        catch (Kernels.Native.NativeLibraryMissingException e)
+        catch (DeviceUnavailableException e)
         {
-            throw new SettingsException("device", $"'{spec}' is not available here: {e.Library} was not found (tried {string.Join("; ", e.Attempts)})");
+            throw new SettingsException("device", $"'{spec}' is not available here: {OneLine(e.Message)}");
         }
     }
 

@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 
@@ -26,7 +27,7 @@ public sealed class CpuAttentionTests
 
         var output = new double[batch * tokens * channels];
         var probabilities = new double[batch * heads * tokens * tokens];
-        ReferenceOps.AttentionForward<double>(output, probabilities, TestData.Wide(qkv), batch, tokens, channels, heads);
+        NaiveOps.AttentionForward<double>(output, probabilities, TestData.Wide(qkv), batch, tokens, channels, heads);
 
         using var dx = TestData.Upload(device, qkv);
         using var o = device.Allocate<float>(output.Length);
@@ -38,7 +39,7 @@ public sealed class CpuAttentionTests
         // The backward reads the forward's probabilities: both sides get the same float32 ones.
         var savedProbabilities = TestData.Download(device, p);
         var expectedDQkv = TestData.Wide(dQkv);
-        ReferenceOps.AttentionBackward<double>(expectedDQkv, TestData.Wide(dOut), TestData.Wide(qkv), TestData.Wide(savedProbabilities),
+        NaiveOps.AttentionBackward<double>(expectedDQkv, TestData.Wide(dOut), TestData.Wide(qkv), TestData.Wide(savedProbabilities),
             batch, tokens, channels, heads);
         using var g = TestData.Upload(device, dQkv);
         using var go = TestData.Upload(device, dOut);

@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 
@@ -25,7 +26,7 @@ public sealed class CpuCrossEntropyTests
 
         var losses = new double[rows];
         var dLogits = new double[rows * vocab];
-        ReferenceOps.CrossEntropyForwardBackward<double>(losses, dLogits, TestData.Wide(logits), targets, rows, vocab, gradScale, withGradient: true);
+        NaiveOps.CrossEntropyForwardBackward<double>(losses, dLogits, TestData.Wide(logits), targets, rows, vocab, gradScale, withGradient: true);
 
         using var dl = TestData.Upload(device, logits);
         using var dt = TestData.Upload(device, targets);
@@ -56,7 +57,7 @@ public sealed class CpuCrossEntropyTests
         logits[3] = 20f;
         var expected = new double[1];
         var expectedGradient = new double[vocab];
-        ReferenceOps.CrossEntropyForwardBackward<double>(expected, expectedGradient, TestData.Wide(logits), [3], 1, vocab, 1.0, withGradient: true);
+        NaiveOps.CrossEntropyForwardBackward<double>(expected, expectedGradient, TestData.Wide(logits), [3], 1, vocab, 1.0, withGradient: true);
         using var dl = TestData.Upload(device, logits);
         using var dt = TestData.Upload(device, new[] { 3 });
         using var loss = device.Allocate<float>(1);

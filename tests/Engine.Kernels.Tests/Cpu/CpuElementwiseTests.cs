@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 
@@ -26,16 +27,16 @@ public sealed class CpuElementwiseTests
         using var output = device.Allocate<float>(n);
 
         var expected = TestData.Wide(y);
-        ReferenceOps.Axpy(-0.75, TestData.Wide(x), expected);
+        NaiveOps.Axpy(-0.75, TestData.Wide(x), expected);
         device.Axpy(-0.75f, dx.View, dy.View);
         TestData.AssertClose(TestData.Download(device, dy), expected, seed, "axpy");
 
-        ReferenceOps.Scale(3.5, expected);
+        NaiveOps.Scale(3.5, expected);
         device.Scale(3.5f, dy.View);
         TestData.AssertClose(TestData.Download(device, dy), expected, seed, "scale");
 
         var sum = new double[n];
-        ReferenceOps.Add(TestData.Wide(x), expected, sum);
+        NaiveOps.Add(TestData.Wide(x), expected, sum);
         device.Add(dx.View, dy.View, output.View);
         TestData.AssertClose(TestData.Download(device, output), sum, seed, "add");
 
@@ -70,9 +71,9 @@ public sealed class CpuElementwiseTests
         using var result = device.Allocate<float>(1);
 
         device.Sum(dx.View, result.View);
-        TestData.AssertClose(TestData.Download(device, result), [ReferenceOps.Sum<double>(TestData.Wide(x))], seed, "sum");
+        TestData.AssertClose(TestData.Download(device, result), [NaiveOps.Sum<double>(TestData.Wide(x))], seed, "sum");
         device.Norm(dx.View, result.View);
-        TestData.AssertClose(TestData.Download(device, result), [ReferenceOps.Norm<double>(TestData.Wide(x))], seed, "norm");
+        TestData.AssertClose(TestData.Download(device, result), [NaiveOps.Norm<double>(TestData.Wide(x))], seed, "norm");
     }
 
     [TestCase(1, 1)]
@@ -89,9 +90,9 @@ public sealed class CpuElementwiseTests
         var dBias = TestData.Uniform(random, channels);
 
         var expectedY = TestData.Wide(y);
-        ReferenceOps.BiasAdd<double>(expectedY, TestData.Wide(bias), rows, channels);
+        NaiveOps.BiasAdd<double>(expectedY, TestData.Wide(bias), rows, channels);
         var expectedDBias = TestData.Wide(dBias);
-        ReferenceOps.BiasBackward<double>(expectedDBias, TestData.Wide(y), rows, channels);
+        NaiveOps.BiasBackward<double>(expectedDBias, TestData.Wide(y), rows, channels);
 
         using var dy = TestData.Upload(device, y);
         using var db = TestData.Upload(device, bias);

@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 
@@ -22,9 +23,9 @@ public sealed class CpuGeluTests
         var dX = TestData.Uniform(random, n);
 
         var output = new double[n];
-        ReferenceOps.GeluForward<double>(output, TestData.Wide(x));
+        NaiveOps.GeluForward<double>(output, TestData.Wide(x));
         var expectedDX = TestData.Wide(dX);
-        ReferenceOps.GeluBackward<double>(expectedDX, TestData.Wide(x), TestData.Wide(dOut));
+        NaiveOps.GeluBackward<double>(expectedDX, TestData.Wide(x), TestData.Wide(dOut));
 
         using var dx = TestData.Upload(device, x);
         using var o = device.Allocate<float>(n);
@@ -43,7 +44,7 @@ public sealed class CpuGeluTests
         using var device = new CpuDevice(1);
         float[] x = [-3f, -5f, -8f, -12f, 0f, 1f, -1f];
         var expected = new double[x.Length];
-        ReferenceOps.GeluForward<double>(expected, TestData.Wide(x));
+        NaiveOps.GeluForward<double>(expected, TestData.Wide(x));
         using var dx = TestData.Upload(device, x);
         using var o = device.Allocate<float>(x.Length);
         device.GeluForward(o.View, dx.View);

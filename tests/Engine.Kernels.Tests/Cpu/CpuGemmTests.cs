@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 
@@ -6,7 +7,7 @@ namespace Engine.Kernels.Tests.Cpu;
 // Legend: C (m×n) = alpha·op(A) (m×k)·op(B) (k×n) + beta·C; V = 10011 vocabulary, B·T = 64 rows.
 
 /// <summary>
-/// The float32 GEMM fast path against <see cref="ReferenceOps.Gemm{T}"/> in float64: every transpose
+/// The float32 GEMM fast path against <see cref="NaiveOps.Gemm{T}"/> in float64: every transpose
 /// combination, odd and edge-tile sizes, padded leading dimensions, alpha/beta, strided batches, the model's
 /// real shapes, each micro-kernel, and bit-for-bit determinism.
 /// </summary>
@@ -32,7 +33,7 @@ public sealed class CpuGemmTests
         var c = TestData.Uniform(random, Math.Max(1, (batch - 1) * strideC + m * ldc));
 
         var expected = TestData.Wide(c);
-        if (reference) ReferenceOps.Gemm(transposeA, transposeB, m, n, k, (double)alpha, TestData.Wide(a), lda, TestData.Wide(b), ldb,
+        if (reference) NaiveOps.Gemm(transposeA, transposeB, m, n, k, (double)alpha, TestData.Wide(a), lda, TestData.Wide(b), ldb,
             (double)beta, expected, ldc, batch, strideA, strideB, strideC);
 
         using var da = TestData.Upload(device, a);
@@ -109,7 +110,7 @@ public sealed class CpuGemmTests
         var a = TestData.Uniform(random, m * k);
         var b = TestData.Uniform(random, k * n);
         var expected = new double[m * n];
-        ReferenceOps.Gemm(false, false, m, n, k, 2.0, TestData.Wide(a), k, TestData.Wide(b), n, 0.0, expected, n, 1, 0, 0, 0);
+        NaiveOps.Gemm(false, false, m, n, k, 2.0, TestData.Wide(a), k, TestData.Wide(b), n, 0.0, expected, n, 1, 0, 0, 0);
         using var da = TestData.Upload(device, a);
         using var db = TestData.Upload(device, b);
         using var dc = TestData.Upload(device, Enumerable.Repeat(float.NaN, m * n).ToArray());

@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 
@@ -35,7 +36,7 @@ public sealed class CpuLayerNormTests
         var output = new double[rows * channels];
         var mean = new double[rows];
         var rstd = new double[rows];
-        ReferenceOps.LayerNormForward<double>(output, mean, rstd, TestData.Wide(x), TestData.Wide(weight), TestData.Wide(bias),
+        NaiveOps.LayerNormForward<double>(output, mean, rstd, TestData.Wide(x), TestData.Wide(weight), TestData.Wide(bias),
             rows, channels, epsilon);
 
         using var dx = TestData.Upload(device, x);
@@ -55,7 +56,7 @@ public sealed class CpuLayerNormTests
         var expectedDX = TestData.Wide(dX);
         var expectedDWeight = TestData.Wide(dWeight);
         var expectedDBias = TestData.Wide(dBias);
-        ReferenceOps.LayerNormBackward<double>(expectedDX, expectedDWeight, expectedDBias, TestData.Wide(dOut), TestData.Wide(x),
+        NaiveOps.LayerNormBackward<double>(expectedDX, expectedDWeight, expectedDBias, TestData.Wide(dOut), TestData.Wide(x),
             TestData.Wide(weight), TestData.Wide(savedMean), TestData.Wide(savedRstd), rows, channels);
 
         using var gX = TestData.Upload(device, dX);

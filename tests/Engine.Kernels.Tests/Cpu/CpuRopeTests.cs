@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 
@@ -27,9 +28,9 @@ public sealed class CpuRopeTests
         const float ropeBase = 10000f;
 
         var output = new double[length];
-        ReferenceOps.RopeForward<double>(output, TestData.Wide(qkv), batch, tokens, channels, heads, ropeBase);
+        NaiveOps.RopeForward<double>(output, TestData.Wide(qkv), batch, tokens, channels, heads, ropeBase);
         var expectedDQkv = TestData.Wide(dQkv);
-        ReferenceOps.RopeBackward<double>(expectedDQkv, TestData.Wide(dOut), batch, tokens, channels, heads, ropeBase);
+        NaiveOps.RopeBackward<double>(expectedDQkv, TestData.Wide(dOut), batch, tokens, channels, heads, ropeBase);
 
         using var dx = TestData.Upload(device, qkv);
         using var o = device.Allocate<float>(length);
@@ -53,7 +54,7 @@ public sealed class CpuRopeTests
         foreach (var ropeBase in new[] { 10000f, 100f, 10000f })
         {
             var expected = new double[qkv.Length];
-            ReferenceOps.RopeForward<double>(expected, TestData.Wide(qkv), 2, 5, 16, 2, ropeBase);
+            NaiveOps.RopeForward<double>(expected, TestData.Wide(qkv), 2, 5, 16, 2, ropeBase);
             device.RopeForward(o.View, dx.View, 2, 5, 16, 2, ropeBase);
             TestData.AssertClose(TestData.Download(device, o), expected, seed, $"rope base {ropeBase}");
         }

@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 
@@ -25,10 +26,10 @@ public sealed class CpuRowsTests
         var dOut = TestData.Uniform(random, rows * channels);
 
         var gathered = new double[rows * channels];
-        ReferenceOps.GatherRows<double>(gathered, TestData.Wide(table), indices, rows, channels);
+        NaiveOps.GatherRows<double>(gathered, TestData.Wide(table), indices, rows, channels);
         // Float32 reference for the scatter: its adds are float adds in row order, which the fast path must repeat exactly.
         var scattered = (float[])table.Clone();
-        ReferenceOps.ScatterAddRows<float>(scattered, dOut, indices, rows, channels);
+        NaiveOps.ScatterAddRows<float>(scattered, dOut, indices, rows, channels);
 
         using var dt = TestData.Upload(device, table);
         using var di = TestData.Upload(device, indices);
@@ -51,7 +52,7 @@ public sealed class CpuRowsTests
         // Values on a coarse grid so ties happen: the first maximum must win.
         var x = Enumerable.Range(0, rows * columns).Select(_ => (float)random.Next(-20, 20)).ToArray();
         var expected = new int[rows];
-        ReferenceOps.ArgMaxRows<float>(expected, x, rows, columns);
+        NaiveOps.ArgMaxRows<float>(expected, x, rows, columns);
         using var dx = TestData.Upload(device, x);
         using var di = device.Allocate<int>(rows);
         device.ArgMaxRows(di.View, dx.View, rows, columns);
@@ -65,7 +66,7 @@ public sealed class CpuRowsTests
         // Row 0: −0 then +0 (equal: the first wins). Row 1: a NaN is never "greater". Row 2: NaN first.
         float[] x = [-1f, -0f, 0f, -2f, 1f, float.NaN, 3f, 2f, float.NaN, 1f, 5f, 2f];
         var expected = new int[3];
-        ReferenceOps.ArgMaxRows<float>(expected, x, 3, 4);
+        NaiveOps.ArgMaxRows<float>(expected, x, 3, 4);
         using var dx = TestData.Upload(device, x);
         using var di = device.Allocate<int>(3);
         device.ArgMaxRows(di.View, dx.View, 3, 4);

@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 using static Engine.Kernels.Tests.Parity.ParityMath;
@@ -18,9 +19,9 @@ public abstract partial class DeviceParitySuite
         var dOut = Random(length, 41);
         var dQkv = Random(length, 42);
         var expectedOut = new double[length];
-        ReferenceOps.RopeForward<double>(expectedOut, ToDouble(qkv), batch, tokens, channels, heads, ropeBase);
+        NaiveOps.RopeForward<double>(expectedOut, ToDouble(qkv), batch, tokens, channels, heads, ropeBase);
         var expectedDqkv = ToDouble(dQkv);
-        ReferenceOps.RopeBackward<double>(expectedDqkv, ToDouble(dOut), batch, tokens, channels, heads, ropeBase);
+        NaiveOps.RopeBackward<double>(expectedDqkv, ToDouble(dOut), batch, tokens, channels, heads, ropeBase);
         Check($"RopeForward B={batch} T={tokens} C={channels} NH={heads}", Tight, expectedOut, () =>
         {
             var (input, output) = (Upload(qkv), Upload(new float[length]));
@@ -50,7 +51,7 @@ public abstract partial class DeviceParitySuite
         var dQkv = Random(qkvLength, 52);
 
         var (expectedOut, expectedP) = (new double[outLength], new double[probabilityLength]);
-        ReferenceOps.AttentionForward<double>(expectedOut, expectedP, ToDouble(qkv), batch, tokens, channels, heads);
+        NaiveOps.AttentionForward<double>(expectedOut, expectedP, ToDouble(qkv), batch, tokens, channels, heads);
         var shape = $"B={batch} T={tokens} C={channels} NH={heads}";
         Check($"AttentionForward {shape}", Tight, ["out", "probabilities"], [expectedOut, expectedP], () =>
         {
@@ -63,7 +64,7 @@ public abstract partial class DeviceParitySuite
         // The backward takes float probabilities, as it does in a model.
         var floatP = Array.ConvertAll(expectedP, v => (float)v);
         var expectedDqkv = ToDouble(dQkv);
-        ReferenceOps.AttentionBackward<double>(expectedDqkv, ToDouble(dOut), ToDouble(qkv), ToDouble(floatP), batch, tokens, channels, heads);
+        NaiveOps.AttentionBackward<double>(expectedDqkv, ToDouble(dOut), ToDouble(qkv), ToDouble(floatP), batch, tokens, channels, heads);
         Check($"AttentionBackward {shape}", Tight, expectedDqkv, () =>
         {
             var (input, upstream, probabilities, gradient) = (Upload(qkv), Upload(dOut), Upload(floatP), Upload(dQkv));

@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Kernels.Ops;
 using NUnit.Framework;
 using static Engine.Kernels.Tests.Parity.ParityMath;
@@ -9,7 +10,7 @@ namespace Engine.Kernels.Tests.Parity;
 /// instantiated per GPU backend (an absent backend reports every test skipped with the reason).
 /// Each check runs the op twice on fresh buffers holding the same random inputs, once with the naive
 /// kernels and once with the fast ones, and compares both with the float64 reference
-/// (<see cref="Engine.Kernels.Cpu.ReferenceOps"/> on double data) and the fast result with the naive one.
+/// (<see cref="Engine.Kernels.Ops.NaiveOps"/> on double data) and the fast result with the naive one.
 /// Error measure (<see cref="ParityMath.RelativeError"/>): max_i |actual_i − expected_i| / max_i |expected_i|.
 /// Shapes: odd sizes that exercise edge tiles and tails, and the model's real shapes where cheap.
 /// </summary>

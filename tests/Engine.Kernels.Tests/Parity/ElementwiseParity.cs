@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 using static Engine.Kernels.Tests.Parity.ParityMath;
@@ -52,9 +53,9 @@ public abstract partial class DeviceParitySuite
         var dOut = Random(n, 4);
         var dX = Random(n, 5);
         var expectedOut = new double[n];
-        ReferenceOps.GeluForward<double>(expectedOut, ToDouble(x));
+        NaiveOps.GeluForward<double>(expectedOut, ToDouble(x));
         var expectedDx = ToDouble(dX);
-        ReferenceOps.GeluBackward<double>(expectedDx, ToDouble(x), ToDouble(dOut));
+        NaiveOps.GeluBackward<double>(expectedDx, ToDouble(x), ToDouble(dOut));
         var pad = new float[offset];
         Check($"GeluForward n={n} offset={offset}", Tight, expectedOut, () =>
         {
@@ -81,7 +82,7 @@ public abstract partial class DeviceParitySuite
         var m = Random(n, 8, scale: 0.01);
         var v = Uniform(n, 9, 0, 1e-3);
         var (expectedTheta, expectedM, expectedV) = (ToDouble(theta), ToDouble(m), ToDouble(v));
-        ReferenceOps.AdamStep<double>(expectedTheta, ToDouble(gradients), expectedM, expectedV, settings, step);
+        NaiveOps.AdamStep<double>(expectedTheta, ToDouble(gradients), expectedM, expectedV, settings, step);
         var pad = new float[offset];
         Check($"AdamStep n={n} {(decoupled ? "AdamW" : "Adam+L2")} t={step} offset={offset}", Tight,
             ["theta", "m", "v"], [expectedTheta, expectedM, expectedV], () =>

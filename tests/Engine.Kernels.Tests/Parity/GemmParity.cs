@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 using static Engine.Kernels.Tests.Parity.ParityMath;
@@ -52,7 +53,7 @@ public abstract partial class DeviceParitySuite
         var b = Random((batch - 1) * strideB + bRows * ldb, 12);
         var c = beta == 0 ? Enumerable.Repeat(float.NaN, (batch - 1) * strideC + m * ldc).ToArray() : Random((batch - 1) * strideC + m * ldc, 13);
         var expected = ToDouble(c);
-        ReferenceOps.Gemm<double>(transposeA, transposeB, m, n, k, alpha, ToDouble(a), lda, ToDouble(b), ldb, beta, expected, ldc,
+        NaiveOps.Gemm<double>(transposeA, transposeB, m, n, k, alpha, ToDouble(a), lda, ToDouble(b), ldb, beta, expected, ldc,
             batch, strideA, strideB, strideC);
         // Padding elements of C are never written, so they must come back as they went in (NaN included).
         var inside = InsideC(m, n, ldc, batch, strideC, c.Length);

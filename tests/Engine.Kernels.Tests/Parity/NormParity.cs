@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 using static Engine.Kernels.Tests.Parity.ParityMath;
@@ -15,9 +16,9 @@ public abstract partial class DeviceParitySuite
         var bias = Random(channels, 21);
         var dBias = Random(channels, 22);
         var expectedY = ToDouble(y);
-        ReferenceOps.BiasAdd<double>(expectedY, ToDouble(bias), rows, channels);
+        NaiveOps.BiasAdd<double>(expectedY, ToDouble(bias), rows, channels);
         var expectedDBias = ToDouble(dBias);
-        ReferenceOps.BiasBackward<double>(expectedDBias, ToDouble(y), rows, channels);
+        NaiveOps.BiasBackward<double>(expectedDBias, ToDouble(y), rows, channels);
         Check($"BiasAdd {rows}×{channels}", Tight, expectedY, () =>
         {
             var (ys, bs) = (Upload(y), Upload(bias));
@@ -49,7 +50,7 @@ public abstract partial class DeviceParitySuite
         var (dX, dWeight, dBias) = (Random(rows * channels, 34), Random(channels, 35), Random(channels, 36));
 
         var (output, mean, rstd) = (new double[rows * channels], new double[rows], new double[rows]);
-        ReferenceOps.LayerNormForward<double>(output, mean, rstd, ToDouble(x), ToDouble(weight), ToDouble(bias), rows, channels, epsilon);
+        NaiveOps.LayerNormForward<double>(output, mean, rstd, ToDouble(x), ToDouble(weight), ToDouble(bias), rows, channels, epsilon);
         Check($"LayerNormForward {rows}×{channels}", Tight, ["out", "mean", "rstd"], [output, mean, rstd], () =>
         {
             var (xs, ws, bs) = (Upload(x), Upload(weight), Upload(bias));
@@ -61,7 +62,7 @@ public abstract partial class DeviceParitySuite
         // The backward takes the float statistics, as it does in a model.
         var (floatMean, floatRstd) = (Array.ConvertAll(mean, v => (float)v), Array.ConvertAll(rstd, v => (float)v));
         var (expectedDx, expectedDw, expectedDb) = (ToDouble(dX), ToDouble(dWeight), ToDouble(dBias));
-        ReferenceOps.LayerNormBackward<double>(expectedDx, expectedDw, expectedDb, ToDouble(dOut), ToDouble(x), ToDouble(weight),
+        NaiveOps.LayerNormBackward<double>(expectedDx, expectedDw, expectedDb, ToDouble(dOut), ToDouble(x), ToDouble(weight),
             ToDouble(floatMean), ToDouble(floatRstd), rows, channels);
         Check($"LayerNormBackward {rows}×{channels}", Tight, ["dX", "dWeight", "dBias"], [expectedDx, expectedDw, expectedDb], () =>
         {

@@ -1,3 +1,4 @@
+using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
 using static Engine.Kernels.Tests.Parity.ParityMath;
@@ -16,9 +17,9 @@ public abstract partial class DeviceParitySuite
         var dOut = Random(rows * channels, 62);
         var dTable = Random(tableRows * channels, 63);
         var expectedRows = new double[rows * channels];
-        ReferenceOps.GatherRows<double>(expectedRows, ToDouble(table), indices, rows, channels);
+        NaiveOps.GatherRows<double>(expectedRows, ToDouble(table), indices, rows, channels);
         var expectedDTable = ToDouble(dTable);
-        ReferenceOps.ScatterAddRows<double>(expectedDTable, ToDouble(dOut), indices, rows, channels);
+        NaiveOps.ScatterAddRows<double>(expectedDTable, ToDouble(dOut), indices, rows, channels);
         Check($"GatherRows {rows}×{channels} of {tableRows}", Tight, expectedRows, () =>
         {
             var (source, index, output) = (Upload(table), Upload(indices), Upload(new float[rows * channels]));
@@ -42,7 +43,7 @@ public abstract partial class DeviceParitySuite
         var dOut = Random(rows * channels, 65, scale: 1e3);
         var dTable = Random(tableRows * channels, 66);
         var expected = (float[])dTable.Clone();
-        ReferenceOps.ScatterAddRows<float>(expected, dOut, indices, rows, channels);
+        NaiveOps.ScatterAddRows<float>(expected, dOut, indices, rows, channels);
         foreach (var variant in new[] { Kernels.Ops.KernelVariant.Naive, Kernels.Ops.KernelVariant.Fast })
         {
             SelectVariant(Device, variant);
@@ -61,7 +62,7 @@ public abstract partial class DeviceParitySuite
         var logits = Random(rows * vocab, 70, scale: 8);
         var targets = Indices(rows, vocab, 71);
         var (losses, dLogits) = (new double[rows], new double[rows * vocab]);
-        ReferenceOps.CrossEntropyForwardBackward<double>(losses, dLogits, ToDouble(logits), targets, rows, vocab, scale, withGradient: true);
+        NaiveOps.CrossEntropyForwardBackward<double>(losses, dLogits, ToDouble(logits), targets, rows, vocab, scale, withGradient: true);
         var shape = $"{rows}×{vocab}{(inPlace ? " in place" : "")}";
         Check($"CrossEntropyForward {shape}", Tight, losses, () =>
         {
@@ -92,7 +93,7 @@ public abstract partial class DeviceParitySuite
             x[r * columns + columns - 1 - r % 2] = 2f;
         }
         var expected = new int[rows];
-        ReferenceOps.ArgMaxRows<float>(expected, x, rows, columns);
+        NaiveOps.ArgMaxRows<float>(expected, x, rows, columns);
         foreach (var variant in new[] { Kernels.Ops.KernelVariant.Naive, Kernels.Ops.KernelVariant.Fast })
         {
             SelectVariant(Device, variant);

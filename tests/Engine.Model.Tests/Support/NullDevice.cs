@@ -1,5 +1,6 @@
 using System.Numerics;
 using Engine.Kernels;
+using Engine.Kernels.Ops;
 
 namespace Engine.Model.Tests;
 
@@ -17,75 +18,55 @@ internal sealed class NullDevice : Device
 
     public override DeviceBuffer<T> Allocate<T>(int length) => new NullBuffer<T>(this, length);
 
-    public override void Upload<T>(ReadOnlySpan<T> source, BufferView<T> destination) { }
-
-    public override void Download<T>(BufferView<T> source, Span<T> destination) { }
-
     public override void Synchronize() { }
 
-    public override void Fill<T>(BufferView<T> x, T value) { }
+    protected override void Write<T>(ReadOnlySpan<T> source, BufferView<T> destination) { }
 
-    public override void Fill(BufferView<int> x, int value) { }
+    protected override void Read<T>(BufferView<T> source, Span<T> destination) { }
 
-    public override void Copy<T>(BufferView<T> source, BufferView<T> destination) { }
+    protected override void RunFill<T>(in FillArgs<T> args) { }
 
-    public override void Axpy<T>(T alpha, BufferView<T> x, BufferView<T> y) { }
+    protected override void RunCopy<T>(in CopyArgs<T> args) { }
 
-    public override void Scale<T>(T alpha, BufferView<T> x) { }
+    protected override void Run<T>(in AxpyArgs<T> args) { }
 
-    public override void Add<T>(BufferView<T> a, BufferView<T> b, BufferView<T> output) { }
+    protected override void Run<T>(in ScaleArgs<T> args) { }
 
-    public override void Sum<T>(BufferView<T> x, BufferView<T> result) { }
+    protected override void Run<T>(in AddArgs<T> args) { }
 
-    public override void Norm<T>(BufferView<T> x, BufferView<T> result) { }
+    protected override void Run<T>(in ReduceArgs<T> args) { }
 
-    public override void Gemm<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha, BufferView<T> a, int lda,
-        BufferView<T> b, int ldb, T beta, BufferView<T> c, int ldc, int batchCount = 1, int strideA = 0, int strideB = 0, int strideC = 0)
-    { }
+    protected override void Run<T>(in GemmArgs<T> args) { }
 
-    public override void BiasAdd<T>(BufferView<T> y, BufferView<T> bias, int rows, int channels) { }
+    protected override void Run<T>(in BiasAddArgs<T> args) { }
 
-    public override void BiasBackward<T>(BufferView<T> dBias, BufferView<T> dY, int rows, int channels) { }
+    protected override void Run<T>(in BiasBackwardArgs<T> args) { }
 
-    public override void LayerNormForward<T>(BufferView<T> output, BufferView<T> mean, BufferView<T> rstd, BufferView<T> x,
-        BufferView<T> weight, BufferView<T> bias, int rows, int channels, T epsilon)
-    { }
+    protected override void Run<T>(in LayerNormForwardArgs<T> args) { }
 
-    public override void LayerNormBackward<T>(BufferView<T> dX, BufferView<T> dWeight, BufferView<T> dBias, BufferView<T> dOut,
-        BufferView<T> x, BufferView<T> weight, BufferView<T> mean, BufferView<T> rstd, int rows, int channels)
-    { }
+    protected override void Run<T>(in LayerNormBackwardArgs<T> args) { }
 
-    public override void GeluForward<T>(BufferView<T> output, BufferView<T> x) { }
+    protected override void Run<T>(in GeluForwardArgs<T> args) { }
 
-    public override void GeluBackward<T>(BufferView<T> dX, BufferView<T> x, BufferView<T> dOut) { }
+    protected override void Run<T>(in GeluBackwardArgs<T> args) { }
 
-    public override void RopeForward<T>(BufferView<T> output, BufferView<T> qkv, int batch, int tokens, int channels, int heads, T ropeBase) { }
+    protected override void Run<T>(in RopeForwardArgs<T> args) { }
 
-    public override void RopeBackward<T>(BufferView<T> dQkv, BufferView<T> dOut, int batch, int tokens, int channels, int heads, T ropeBase) { }
+    protected override void Run<T>(in RopeBackwardArgs<T> args) { }
 
-    public override void AttentionForward<T>(BufferView<T> output, BufferView<T> probabilities, BufferView<T> qkv,
-        int batch, int tokens, int channels, int heads)
-    { }
+    protected override void Run<T>(in AttentionForwardArgs<T> args) { }
 
-    public override void AttentionBackward<T>(BufferView<T> dQkv, BufferView<T> dOut, BufferView<T> qkv, BufferView<T> probabilities,
-        int batch, int tokens, int channels, int heads)
-    { }
+    protected override void Run<T>(in AttentionBackwardArgs<T> args) { }
 
-    public override void GatherRows<T>(BufferView<T> output, BufferView<T> table, BufferView<int> indices, int rows, int channels) { }
+    protected override void Run<T>(in GatherRowsArgs<T> args) { }
 
-    public override void ScatterAddRows<T>(BufferView<T> dTable, BufferView<T> dOut, BufferView<int> indices, int rows, int channels) { }
+    protected override void Run<T>(in ScatterAddRowsArgs<T> args) { }
 
-    public override void CrossEntropyForward<T>(BufferView<T> losses, BufferView<T> logits, BufferView<int> targets, int rows, int vocab) { }
+    protected override void Run<T>(in ArgMaxRowsArgs<T> args) { }
 
-    public override void CrossEntropyForwardBackward<T>(BufferView<T> losses, BufferView<T> dLogits, BufferView<T> logits,
-        BufferView<int> targets, int rows, int vocab, T gradScale)
-    { }
+    protected override void Run<T>(in CrossEntropyArgs<T> args) { }
 
-    public override void ArgMaxRows<T>(BufferView<int> indices, BufferView<T> x, int rows, int columns) { }
-
-    public override void AdamStep<T>(BufferView<T> parameters, BufferView<T> gradients, BufferView<T> firstMoment,
-        BufferView<T> secondMoment, AdamSettings settings, int step)
-    { }
+    protected override void Run<T>(in AdamArgs<T> args) { }
 
     private sealed class NullBuffer<T>(Device device, int length) : DeviceBuffer<T>(device, length) where T : unmanaged
     {

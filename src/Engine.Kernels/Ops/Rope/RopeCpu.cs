@@ -2,16 +2,18 @@ using System.Collections.Concurrent;
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: B batch, T tokens, C channels, NH heads, HS head size (C/NH), h = HS/2 the rotated half.
 
 /// <summary>
-/// float32 fast paths of rotary position embedding. References: <see cref="ReferenceOps.RopeForward{T}"/>,
-/// <see cref="ReferenceOps.RopeBackward{T}"/>. cos/sin of t·θ_i are computed once per (T, HS, base) in
-/// float64 (as the reference) and cached, so an op is a few SIMD multiply-adds per element.
+/// float32 fast paths of rotary position embedding. Naive loops: <see cref="NaiveOps.RopeForward{T}"/>,
+/// <see cref="NaiveOps.RopeBackward{T}"/>. cos/sin of t·θ_i are computed once per (T, HS, base) in
+/// float64 (as the naive loop) and cached, so an op is a few SIMD multiply-adds per element.
 /// </summary>
-internal static unsafe class CpuRope
+internal static unsafe class RopeCpu
 {
     /// <summary>(T, h) tables: cos[t·h + i], sin[t·h + i] with angle t·base^(−2i/HS).</summary>
     private sealed record Table(float[] Cos, float[] Sin);
@@ -127,7 +129,7 @@ internal static unsafe class CpuRope
             {
                 for (var i = 0; i < half; i++)
                 {
-                    // Same expression as the reference, in float64, rounded once.
+                    // Same expression as the naive loop, in float64, rounded once.
                     var angle = t * Math.Pow(key.Base, -2.0 * i / key.HeadSize);
                     cos[t * half + i] = (float)Math.Cos(angle);
                     sin[t * half + i] = (float)Math.Sin(angle);

@@ -1,14 +1,16 @@
 using System.Numerics.Tensors;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: R rows (B·T), C channels.
 
 /// <summary>
-/// float32 fast paths of the bias add and its gradient. References: <see cref="ReferenceOps.BiasAdd{T}"/>,
-/// <see cref="ReferenceOps.BiasBackward{T}"/>.
+/// float32 fast paths of the bias add and its gradient. Naive loops: <see cref="NaiveOps.BiasAdd{T}"/>,
+/// <see cref="NaiveOps.BiasBackward{T}"/>.
 /// </summary>
-internal static unsafe class CpuBias
+internal static unsafe class BiasCpu
 {
     /// <summary>Channels per chunk of the bias gradient: a stack accumulator of 1 KB.</summary>
     private const int ChannelChunk = 256;
@@ -19,7 +21,7 @@ internal static unsafe class CpuBias
 
     /// <summary>
     /// dBias[c] += Σ_r dY[r, c]: each channel chunk sums its rows in order into a float accumulator, then adds
-    /// it once (as the reference sums before adding); parallel over channel chunks, so it is deterministic.
+    /// it once (as the naive loop sums before adding); parallel over channel chunks, so it is deterministic.
     /// dY (R,C), dBias (C).
     /// </summary>
     public static void Backward(CpuDevice device, float* dBias, float* dY, int rows, int channels)

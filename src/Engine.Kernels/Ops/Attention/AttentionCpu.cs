@@ -1,17 +1,19 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: B batch, T tokens, C channels, NH heads, HS head size (C/NH).
 
 /// <summary>
-/// float32 fast paths of causal multi-head attention over a fused qkv. References:
-/// <see cref="ReferenceOps.AttentionForward{T}"/>, <see cref="ReferenceOps.AttentionBackward{T}"/>.
+/// float32 fast paths of causal multi-head attention over a fused qkv. Naive loops:
+/// <see cref="NaiveOps.AttentionForward{T}"/>, <see cref="NaiveOps.AttentionBackward{T}"/>.
 /// Sequences are short (T ≤ ~8) and (b, h) pairs many, so the pairs are the parallel unit; a pair reads and
 /// writes only its own head's channels, so pairs never race and each keeps the reference's loop order.
 /// </summary>
-internal static unsafe class CpuAttention
+internal static unsafe class AttentionCpu
 {
     /// <summary>Longest sequence whose score row lives on the stack.</summary>
     private const int StackTokens = 512;

@@ -2,17 +2,19 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: n the element count of a flat buffer.
 
 /// <summary>
 /// float32 fast paths of the flat element-wise ops and reductions, on TensorPrimitives (SIMD up to
-/// AVX-512). References: <see cref="ReferenceOps.Axpy{T}"/>, <see cref="ReferenceOps.Scale{T}"/>,
-/// <see cref="ReferenceOps.Add{T}"/>, <see cref="ReferenceOps.Sum{T}"/>, <see cref="ReferenceOps.Norm{T}"/>.
+/// AVX-512). Naive loops: <see cref="NaiveOps.Axpy{T}"/>, <see cref="NaiveOps.Scale{T}"/>,
+/// <see cref="NaiveOps.Add{T}"/>, <see cref="NaiveOps.Sum{T}"/>, <see cref="NaiveOps.Norm{T}"/>.
 /// Large buffers are split into fixed chunks over threads; these ops are memory-bound, so the chunks are big.
 /// </summary>
-internal static unsafe class CpuElementwise
+internal static unsafe class ElementwiseCpu
 {
     /// <summary>Elements per parallel chunk: ~0.5 MB of floats, enough to hide waking the workers.</summary>
     private const int Grain = 1 << 17;

@@ -1,17 +1,19 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: n the element count (B·T·4C for the MLP).
 
 /// <summary>
-/// float32 fast paths of the exact (erf) GELU. References: <see cref="ReferenceOps.GeluForward{T}"/>,
-/// <see cref="ReferenceOps.GeluBackward{T}"/>. Φ comes from the Chebyshev-fitted erfc of Numerical Recipes
+/// float32 fast paths of the exact (erf) GELU. Naive loops: <see cref="NaiveOps.GeluForward{T}"/>,
+/// <see cref="NaiveOps.GeluBackward{T}"/>. Φ comes from the Chebyshev-fitted erfc of Numerical Recipes
 /// (fractional error below 1.2e-7 for every argument, so the small negative tail of Φ stays accurate),
 /// evaluated with the float32 SIMD exp of <see cref="CpuExp"/>; float rounding, not the approximation, dominates the error.
 /// </summary>
-internal static unsafe class CpuGelu
+internal static unsafe class GeluCpu
 {
     private const float InvSqrt2 = 0.70710678118654752f;
     private const float InvSqrt2Pi = 0.3989422804014327f;

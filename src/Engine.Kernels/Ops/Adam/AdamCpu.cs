@@ -1,12 +1,14 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: P the parameter count (one flat buffer).
 
 /// <summary>
-/// float32 fast path of the fused Adam / AdamW step. Reference: <see cref="ReferenceOps.AdamStep{T}"/>.
+/// float32 fast path of the fused Adam / AdamW step. Naive loop: <see cref="NaiveOps.AdamStep{T}"/>.
 /// The bias corrections are computed once in float64; the per-element update is SIMD float32 over fixed
 /// chunks, in parallel for large buffers. The step is memory-bound (7 floats of traffic per parameter), so
 /// it avoids traffic it can prove useless: without weight decay, an element whose gradient and both moments
@@ -14,7 +16,7 @@ namespace Engine.Kernels.Cpu;
 /// elements is read (g, m, v) but neither its parameter loaded nor anything stored. That is the common case
 /// of embedding rows of tokens a run never feeds in (most of a 10011-token vocabulary).
 /// </summary>
-internal static unsafe class CpuAdam
+internal static unsafe class AdamCpu
 {
     private const int WorkPerElement = 16;
 
@@ -22,7 +24,7 @@ internal static unsafe class CpuAdam
     /// coupled: g = grad + λθ; decoupled: θ ← θ(1 − ηλ), g = grad. m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
     /// θ ← θ − η·(m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε).   parameters, gradients, m, v (P).
     /// With λ = 0 the coupled form takes g = grad (not grad + 0·θ): the two differ only for an infinite or NaN
-    /// parameter, where the reference turns θ into NaN.
+    /// parameter, where the naive loop turns θ into NaN.
     /// </summary>
     public static void Step(CpuDevice device, float* parameters, float* gradients, float* m, float* v,
         int count, AdamSettings settings, int step)

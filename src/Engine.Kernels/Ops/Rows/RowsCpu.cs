@@ -1,16 +1,18 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: R selected rows, V table rows (vocabulary), C channels (row width).
 
 /// <summary>
-/// float32 fast paths of row gather, deterministic scatter-add and row arg-max. References:
-/// <see cref="ReferenceOps.GatherRows{T}"/>, <see cref="ReferenceOps.ScatterAddRows{T}"/>,
-/// <see cref="ReferenceOps.ArgMaxRows{T}"/>. Indices are validated by the device before these run.
+/// float32 fast paths of row gather, deterministic scatter-add and row arg-max. Naive loops:
+/// <see cref="NaiveOps.GatherRows{T}"/>, <see cref="NaiveOps.ScatterAddRows{T}"/>,
+/// <see cref="NaiveOps.ArgMaxRows{T}"/>. Indices are validated by the device before these run.
 /// </summary>
-internal static unsafe class CpuRows
+internal static unsafe class RowsCpu
 {
     /// <summary>Channels per scatter chunk: threads split the columns, never the rows.</summary>
     private const int ChannelChunk = 64;

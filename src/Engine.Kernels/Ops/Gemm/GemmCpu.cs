@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: C (m, n) = alpha·op(A) (m, k) · op(B) (k, n) + beta·C, per batch p. MR×NR the register tile,
 // KC the k block, NC the column block, B̃ a packed (KC, NC) panel of op(B).
@@ -17,7 +19,7 @@ internal enum CpuGemmKernel
 }
 
 /// <summary>
-/// The float32 GEMM fast path (reference: <see cref="ReferenceOps.Gemm{T}"/>), Goto/BLIS style:
+/// The float32 GEMM fast path (naive loop: <see cref="NaiveOps.Gemm{T}"/>), Goto/BLIS style:
 /// for each column block (NC) and k block (KC) the block of op(B) is packed into an aligned panel B̃
 /// sized for L2 (B stored n×k, the PyTorch weight layout, is transposed in 16×16 register blocks on the
 /// way); then for each MR-row sliver of A the micro-kernel sweeps every NR-wide sliver of B̃. A stored m×k
@@ -27,7 +29,7 @@ internal enum CpuGemmKernel
 /// and the k blocking depends only on k, so the result is bit-identical for any thread count.
 /// Scratch panels live in per-thread buffers (<see cref="CpuScratch"/>): no allocation in steady state.
 /// </summary>
-internal static unsafe class CpuGemm
+internal static unsafe class GemmCpu
 {
     /// <summary>Largest k block: a 6×KC sliver of A (6 KB) stays in L1 next to the streamed B̃.</summary>
     private const int MaxKBlock = 256;
@@ -76,7 +78,7 @@ internal static unsafe class CpuGemm
         }
     }
 
-    /// <summary>k = 0: the product is empty, C = beta·C (0 when beta is 0, as the reference).</summary>
+    /// <summary>k = 0: the product is empty, C = beta·C (0 when beta is 0, as the naive loop).</summary>
     private static void ScaleOnly(in GemmProblem g)
     {
         for (var p = 0; p < g.BatchCount; p++)
@@ -95,7 +97,7 @@ internal static unsafe class CpuGemm
             throw new NotSupportedException($"cpu gemm: the {typeof(TKernel).Name} kernel is not supported by this processor");
 
         var plan = GemmPlan.Create(g, TKernel.MR, TKernel.NR, device.Threads, MaxKBlock, PanelFloats, MinParallelFlops);
-        // Batches whose C regions may overlap (e.g. strideC = 0) must run in order, as the reference does.
+        // Batches whose C regions may overlap (e.g. strideC = 0) must run in order, as the naive loop does.
         var batchesAtOnce = plan.BatchesInParallel ? g.BatchCount : 1;
         var tasks = batchesAtOnce * plan.RowChunks * plan.ColumnChunks;
         for (var first = 0; first < g.BatchCount; first += batchesAtOnce)
@@ -153,7 +155,7 @@ internal readonly record struct GemmPlan(
         var columnChunks = 1;
         var rowChunks = 1;
 
-        var overlap = g.BatchCount > 1 && g.StrideC < CpuChecks.MatrixExtent(1, 0, g.M, g.N, g.Ldc);
+        var overlap = g.BatchCount > 1 && g.StrideC < OpCheck.MatrixExtent(1, 0, g.M, g.N, g.Ldc);
         var batches = overlap ? 1 : g.BatchCount;
         var flops = 2L * g.M * g.N * g.K * g.BatchCount;
         if (threads > 1 && flops >= minParallelFlops)
@@ -215,7 +217,7 @@ internal static unsafe class GemmTask<TKernel> where TKernel : struct, IGemmKern
         // A stored m×k is read in place: a 6-row sliver is 6 sequential streams that stay in L1. A stored
         // k×m (transposed) would be one cache line per k step from far-apart rows, so blocks of it are packed.
         var packA = g.TransposeA;
-        var blockRows = packA ? CpuGemm.PackedRowBlock / mr * mr : endRow - firstRow;
+        var blockRows = packA ? GemmCpu.PackedRowBlock / mr * mr : endRow - firstRow;
         var panelColumns = plan.PanelSlivers * nr;
         // Sized for the widest column chunk of the plan, not this one: whichever thread runs whichever task,
         // its scratch is then big enough for every task of this GEMM, so the scratch stops growing once each

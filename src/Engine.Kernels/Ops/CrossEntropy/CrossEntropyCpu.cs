@@ -1,15 +1,17 @@
 using System.Numerics.Tensors;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: R rows (selected positions), V vocabulary (10011 wide rows).
 
 /// <summary>
-/// float32 fast paths of softmax cross-entropy, forward and fused forward + gradient. Reference:
-/// <see cref="ReferenceOps.CrossEntropyForwardBackward{T}"/>. Each row is a SIMD max, exp and sum;
+/// float32 fast paths of softmax cross-entropy, forward and fused forward + gradient. Naive loop:
+/// <see cref="NaiveOps.CrossEntropyForwardBackward{T}"/>. Each row is a SIMD max, exp and sum;
 /// rows are independent and run in parallel. Targets are validated by the device.
 /// </summary>
-internal static unsafe class CpuCrossEntropy
+internal static unsafe class CrossEntropyCpu
 {
     /// <summary>Work per element of a row (max, subtract, exp, sum, scale) for the parallel threshold.</summary>
     private const int WorkPerElement = 16;
@@ -70,7 +72,7 @@ internal static unsafe class CpuCrossEntropy
     /// </summary>
     private static double RowLoss(ReadOnlySpan<float> row, int target, Span<float> exps, out int top, out double rest)
     {
-        top = CpuRows.FirstMax(row);
+        top = RowsCpu.FirstMax(row);
         var max = row[top];
         var targetLogit = row[target];
         fixed (float* x = row, e = exps) CpuExp.ExpShifted(x, max, e, row.Length);

@@ -2,7 +2,9 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: MR×NR the register tile of C, kc the length of the k block, A the left operand read in place
 // (row r, step p at a + r·rowStep + p·kStep), B̃ a packed sliver of B (kc rows of NR contiguous floats).

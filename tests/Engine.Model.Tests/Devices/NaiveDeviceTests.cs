@@ -6,7 +6,7 @@ namespace Engine.Model.Tests.Devices;
 
 [TestFixture]
 [Category("Model")]
-public class ReferenceDeviceTests
+public class NaiveDeviceTests
 {
     /// <summary>Losses of <paramref name="steps"/> Adam steps of a small model on <paramref name="spec"/>.</summary>
     private static float[] Losses(string spec, int steps)
@@ -38,13 +38,13 @@ public class ReferenceDeviceTests
     [Test]
     public void TrainsLikeTheFastCpuDevice()
     {
-        var reference = Losses("reference", 10);
+        var naive = Losses("naive", 10);
         var fast = Losses("cpu", 10);
-        for (var s = 0; s < reference.Length; s++)
-            Assert.That(fast[s], Is.EqualTo(reference[s]).Within(1e-4).Percent, $"step {s}");
-        Assert.That(reference[^1], Is.LessThan(reference[0]));
-        using var device = Device.Open("reference");
-        Assert.That(device.Name, Is.EqualTo("reference"));
+        for (var s = 0; s < naive.Length; s++)
+            Assert.That(fast[s], Is.EqualTo(naive[s]).Within(1e-4).Percent, $"step {s}");
+        Assert.That(naive[^1], Is.LessThan(naive[0]));
+        using var device = Device.Open("naive");
+        Assert.That(device.Name, Is.EqualTo("naive"));
         Assert.That(device.Supports<double>(), Is.True);
     }
 }

@@ -1,17 +1,19 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Engine.Kernels.Cpu;
+using Engine.Kernels.Cpu;
+
+namespace Engine.Kernels.Ops;
 
 // Legend: R rows (B·T), C channels.
 
 /// <summary>
-/// float32 fast paths of LayerNorm forward and backward. References: <see cref="ReferenceOps.LayerNormForward{T}"/>,
-/// <see cref="ReferenceOps.LayerNormBackward{T}"/>. Rows are independent, so both passes over rows run in
+/// float32 fast paths of LayerNorm forward and backward. Naive loops: <see cref="NaiveOps.LayerNormForward{T}"/>,
+/// <see cref="NaiveOps.LayerNormBackward{T}"/>. Rows are independent, so both passes over rows run in
 /// parallel; the weight and bias gradients (sums over rows) run in a second pass parallel over channel
 /// chunks, each chunk adding rows in order, so the result does not depend on the thread count.
 /// </summary>
-internal static unsafe class CpuLayerNorm
+internal static unsafe class LayerNormCpu
 {
     private const int ChannelChunk = 256;
 
