@@ -310,15 +310,15 @@ public abstract partial class Device : IDisposable
     // ---------------------------------------------------------------- checking
 
     /// <summary>The checker for <paramref name="op"/> on this device (no element-type rule: memory ops take any type).</summary>
-    private OpCheck Check(string op) => new(Name, op);
+    private OpCheck Check(string op) => new(this, op);
 
     /// <summary>The checker of a math op, after refusing element types this device does not compute in.</summary>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not supported here.</exception>
     private OpCheck Math<T>(string op) where T : unmanaged
     {
         if (!Supports<T>())
-            throw new NotSupportedException($"{Name}: {op}: {typeof(T).Name} buffers are not supported (this device computes in float32 only)");
-        return new OpCheck(Name, op);
+            throw new NotSupportedException($"{Name}: {op}: {typeof(T).Name} buffers are not supported (this device computes in float32 only; the cpu device also runs float64)");
+        return new OpCheck(this, op);
     }
 
     private FillArgs<T> Checked<T>(string op, FillArgs<T> args) where T : unmanaged

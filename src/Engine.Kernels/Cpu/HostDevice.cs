@@ -94,11 +94,11 @@ public abstract class HostDevice : Device
     /// <summary>Every index of a gather or scatter lies in the table (host memory: checking costs no wait).</summary>
     /// <exception cref="ArgumentOutOfRangeException">One does not.</exception>
     protected void CheckIndices(string op, BufferView<int> indices, int tableRows)
-        => new OpCheck(Name, op).Indices("Indices", indices.Span(), tableRows);
+        => new OpCheck(this, op).Indices("Indices", indices.Span(), tableRows);
 
     /// <summary>Every target of a cross-entropy lies in [0, V).</summary>
     /// <exception cref="ArgumentOutOfRangeException">One does not.</exception>
     protected void CheckTargets<T>(in CrossEntropyArgs<T> a) where T : unmanaged
-        => new OpCheck(Name, a.WithGradient ? nameof(CrossEntropyForwardBackward) : nameof(CrossEntropyForward))
+        => new OpCheck(this, a.WithGradient ? nameof(CrossEntropyForwardBackward) : nameof(CrossEntropyForward))
             .Indices("Targets", a.Targets.Span(), a.Vocab);
 }

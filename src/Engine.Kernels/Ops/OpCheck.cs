@@ -9,17 +9,17 @@ namespace Engine.Kernels.Ops;
 /// </summary>
 public readonly ref struct OpCheck
 {
-    private readonly string _device;
+    private readonly Device _device;
     private readonly string _op;
 
-    internal OpCheck(string device, string op)
+    internal OpCheck(Device device, string op)
     {
         _device = device;
         _op = op;
     }
 
-    /// <summary>"device: op: detail".</summary>
-    public string Message(string detail) => $"{_device}: {_op}: {detail}";
+    /// <summary>"device: op: detail" (the device's name is read only here, when a message is made).</summary>
+    public string Message(string detail) => $"{_device.Name}: {_op}: {detail}";
 
     /// <exception cref="ArgumentOutOfRangeException">A size is negative.</exception>
     public void NonNegative(string name, long value)

@@ -56,7 +56,7 @@ public sealed class OpenClRuntimeTests : GpuRuntimeSuite
         using var x = Device.Allocate<double>(4);
         var error = Assert.Throws<NotSupportedException>(() => Device.GeluForward(x.View, x.View))!;
         Assert.That(error.Message, Is.EqualTo(
-            "opencl:0 computes in float32 only: GeluForward on Double buffers is not supported (use the cpu device for float64)"));
+            "opencl:0: GeluForward: Double buffers are not supported (this device computes in float32 only; the cpu device also runs float64)"));
     }
 }
 

@@ -144,6 +144,7 @@ public abstract partial class DeviceParitySuite
         var argmax = Upload(new int[rows]);
         var settings = new AdamSettings(1e-3, WeightDecay: 0.01);
         var (xs, ys, zs, ss) = (x.View, y.View, z.View, statistics.View);
+        const int rc = rows * channels;
         void Ops()
         {
             Device.Axpy(0.5f, xs.Slice(0, 1000), ys.Slice(0, 1000));
@@ -153,16 +154,16 @@ public abstract partial class DeviceParitySuite
             Device.Norm(xs, zs.Slice(0, 1));
             Device.Gemm(false, true, rows, 3 * channels, channels, 1f, xs, channels, ys, channels, 0f, zs, 3 * channels);
             Device.Gemm(false, false, rows, channels, 1024, 1f, xs, 1024, ys, channels, 1f, zs, channels); // split K
-            Device.BiasAdd(zs, ss, rows, channels);
-            Device.BiasBackward(ss, zs, rows, channels);
-            Device.LayerNormForward(zs, ss.Slice(8, rows), ss.Slice(24, rows), xs, ss.Slice(40, channels), ss.Slice(48, channels), rows, channels, 1e-5f);
-            Device.LayerNormBackward(zs, ys.Slice(0, channels), ys.Slice(8, channels), xs, ys, ss.Slice(40, channels), ss.Slice(8, rows), ss.Slice(24, rows), rows, channels);
+            Device.BiasAdd(zs.Slice(0, rc), ss.Slice(0, channels), rows, channels);
+            Device.BiasBackward(ss.Slice(56, channels), zs.Slice(0, rc), rows, channels);
+            Device.LayerNormForward(zs.Slice(0, rc), ss.Slice(8, rows), ss.Slice(24, rows), xs.Slice(0, rc), ss.Slice(40, channels), ss.Slice(48, channels), rows, channels, 1e-5f);
+            Device.LayerNormBackward(zs.Slice(0, rc), ys.Slice(0, channels), ys.Slice(8, channels), xs.Slice(0, rc), ys.Slice(0, rc), ss.Slice(40, channels), ss.Slice(8, rows), ss.Slice(24, rows), rows, channels);
             Device.GeluForward(zs.Slice(0, 100), xs.Slice(0, 100));
             Device.GeluBackward(zs.Slice(0, 100), xs.Slice(0, 100), ys.Slice(0, 100));
             Device.RopeForward(zs.Slice(0, 3 * rows * channels), xs.Slice(0, 3 * rows * channels), batch, tokens, channels, 2, 100f);
             Device.RopeBackward(zs.Slice(0, 3 * rows * channels), xs.Slice(0, 3 * rows * channels), batch, tokens, channels, 2, 100f);
-            Device.AttentionForward(zs.Slice(0, rows * channels), ys.Slice(0, batch * 2 * tokens * tokens), xs, batch, tokens, channels, 2);
-            Device.AttentionBackward(zs, xs.Slice(0, rows * channels), xs, ys.Slice(0, batch * 2 * tokens * tokens), batch, tokens, channels, 2);
+            Device.AttentionForward(zs.Slice(0, rc), ys.Slice(0, batch * 2 * tokens * tokens), xs.Slice(0, 3 * rc), batch, tokens, channels, 2);
+            Device.AttentionBackward(zs.Slice(0, 3 * rc), xs.Slice(0, rc), xs.Slice(0, 3 * rc), ys.Slice(0, batch * 2 * tokens * tokens), batch, tokens, channels, 2);
             Device.GatherRows(zs.Slice(0, rows * channels), xs.Slice(0, vocab * channels), indices.View, rows, channels);
             Device.ScatterAddRows(zs.Slice(0, vocab * channels), xs.Slice(0, rows * channels), indices.View, rows, channels);
             Device.CrossEntropyForward(zs.Slice(0, rows), xs.Slice(0, rows * vocab), indices.View, rows, vocab);
