@@ -86,6 +86,9 @@ public static class TrainVerb
         lines.Add(s.FirstOodAnalogySuccessEpoch is { } first
             ? $"  OOD analogy first solved at epoch {first}{(s.Transient ? $", lost {s.TimesLost} time(s) later (transient)" : "")}"
             : "  OOD analogy never solved");
+        if (s.Averaged is { } window && s.Types.TryGetValue(ProbeTypes.OodAnalogical, out var ood) && ood.MeanAcc is { } mean)
+            lines.Add($"  OOD analogy time-averaged over epochs {window.FromEpoch}-{window.ToEpoch}: acc {mean:F3}, prob {ood.MeanProb:F4}, " +
+                $"solved at {ood.SolvedFraction:P0} of {window.Passes} probe passes");
         lines.Add($"results: {files.Directory} (metrics.jsonl, summary.json, pca.json, checkpoint.safetensors)");
         return string.Join(Environment.NewLine, lines);
     }
