@@ -66,7 +66,7 @@ public static class GridVerb
             return 0;
         }
 
-        using (Trainer.OpenDevice(options.Device)) { } // a bad --device is bad input, not a failure of every run
+        using (TrainingDevice.Open(options.Device)) { } // a bad --device is bad input, not a failure of every run
         var onCpu = DeviceSpec.Parse(options.Device).IsHost;
         var inventory = onCpu ? null : DeviceInventory.Collect();
         var device = inventory?.Resolve(options.Device) ?? options.Device; // "auto" → what it picks, once for all runs

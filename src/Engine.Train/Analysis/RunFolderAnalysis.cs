@@ -27,9 +27,9 @@ public static class RunFolderAnalysis
 
         var settings = RunSettings.FromJson(File.ReadAllText(files.Config), files.Config);
         var dataset = DatasetReader.Read(files.Data);
-        var config = Trainer.ModelConfig(settings, dataset.VocabularySize);
+        var config = ModelSettings.GptConfig(settings, dataset.VocabularySize);
         var epoch = CheckpointEpoch(files);
-        using var device = Trainer.OpenDevice(deviceSpec);
+        using var device = TrainingDevice.Open(deviceSpec);
         using var model = new Gpt<float>(config, device, seed: 0);
         Checkpoint.Load(files.Checkpoint, model);
         using var tape = new Tape<float>(device);

@@ -170,4 +170,13 @@ public sealed record RunSettings
 public sealed class SettingsException(string setting, string problem) : ArgumentException($"{setting}: {problem}")
 {
     public string Setting { get; } = setting;
+
+    /// <summary>A bad <paramref name="setting"/> told by <paramref name="error"/>'s message, without the " (Parameter 'name')" the runtime appends.</summary>
+    public static SettingsException FromArgument(string setting, ArgumentException error)
+    {
+        var problem = error.ParamName is { } name
+            ? error.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : error.Message;
+        return new SettingsException(setting, problem);
+    }
 }

@@ -119,5 +119,5 @@ public sealed class GridRunner(GridSpec spec, string directory, string device, i
     public string RunDevice { get; } =
         device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase) ? $"cpu:{threadsPerRun}" : device;
 
-    private Device OpenDevice() => Trainer.OpenDevice(RunDevice);
+    private Device OpenDevice() => TrainingDevice.Open(RunDevice);
 }

@@ -136,9 +136,9 @@ public class ConfigTests
     [TestCase("cpu:-2", "device 'cpu:-2': the part after ':' must be a non-negative integer")]
     public void AnUnusableDeviceIsABadDeviceSetting(string spec, string message)
     {
-        Assert.That(() => Engine.Train.Training.Trainer.OpenDevice(spec), Throws.TypeOf<SettingsException>()
+        Assert.That(() => Engine.Train.Training.TrainingDevice.Open(spec), Throws.TypeOf<SettingsException>()
             .With.Property("Setting").EqualTo("device").And.Message.StartsWith($"device: {message}").And.Message.Not.Contains("(Parameter"));
-        using var cpu = Engine.Train.Training.Trainer.OpenDevice("cpu:1");
+        using var cpu = Engine.Train.Training.TrainingDevice.Open("cpu:1");
         Assert.That(cpu.Name, Does.StartWith("cpu"));
     }
 
