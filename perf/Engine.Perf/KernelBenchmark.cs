@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Engine.Kernels;
-using Engine.Kernels.Cuda;
-using Engine.Kernels.Kernels.Ops;
-using Engine.Kernels.Launch;
-using Engine.Kernels.OpenCl;
+using Engine.Kernels.Gpu;
 
 namespace Engine.Perf;
 
@@ -12,12 +9,12 @@ namespace Engine.Perf;
 
 /// <summary>
 /// Every GPU op at the default model's shapes on one device, against peaks measured in the same run:
-/// bandwidth from a large device-to-device copy, arithmetic from the FMA loop kernel (<see cref="PeakKernels"/>).
+/// bandwidth from a large device-to-device copy, arithmetic from the FMA loop kernel (<see cref="PeakGpu"/>).
 /// Each op is called until a time budget is spent, with the queue drained before and after (so the time
 /// per call includes launch overhead, which is what a training step pays). Reports time per call, then
 /// GFLOP/s for compute ops or GB/s (compulsory bytes read + written) for memory ops, and that rate as a
-/// share of the matching peak. Then a square fp32 GEMM (4096³ by default).
-/// Usage: kernels [--device opencl|cuda] [--gemm-size N] [--naive] [--quick].
+/// share of the matching peak. Then a square fp32 GEMM (4096³ by default; 256³ on gpu-sim, whose simulated threads run
+/// a 4096³ product for hours). Usage: kernels [--device cuda[:i]|opencl[:i]|gpu-sim] [--gemm-size N] [--naive] [--quick].
 /// </summary>
 public static class KernelBenchmark
 {
@@ -30,15 +27,15 @@ public static class KernelBenchmark
     public static int Run(string[] args)
     {
         var quick = args.Contains("--quick");
-        var spec = Option(args, "--device") ?? "opencl";
-        var gemmSize = int.Parse(Option(args, "--gemm-size") ?? "4096", CultureInfo.InvariantCulture);
+        var spec = Option(args, "--device") ?? "auto";
         var budget = quick ? 0.05 : 0.3;
-        using var device = Device.Open(spec);
-        if (!device.Supports<float>() || device is not (OpenClDevice or CudaDevice))
+        using var opened = Device.Open(spec);
+        if (opened is not GpuDevice device)
         {
-            Console.Error.WriteLine($"kernels: '{spec}' is not a GPU device (opencl or cuda)");
+            Console.Error.WriteLine($"kernels: '{spec}' opened {opened.Name}, which is not a GPU device (cuda, opencl or gpu-sim)");
             return 2;
         }
+        var gemmSize = int.Parse(Option(args, "--gemm-size") ?? (device.Backend == GpuBackend.Simulator ? "256" : "4096"), CultureInfo.InvariantCulture);
         Console.WriteLine($"device: {device.Name} = {device.Description}");
 
         using var buffers = new Buffers(device);
@@ -52,12 +49,12 @@ public static class KernelBenchmark
         {
             foreach (var variant in variants)
             {
-                SetVariant(device, variant);
+                device.Variant = variant;
                 var seconds = Time(device, op.Run, budget);
                 Report(op, variant, seconds, bandwidth, flops);
             }
         }
-        SetVariant(device, KernelVariant.Fast);
+        device.Variant = KernelVariant.Fast;
 
         // The square GEMM gets buffers of its own (freed right after).
         var n = gemmSize;
@@ -74,15 +71,6 @@ public static class KernelBenchmark
 
     private static string? Option(string[] args, string name)
         => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-
-    private static void SetVariant(Device device, KernelVariant variant)
-    {
-        if (device is OpenClDevice openCl) openCl.Variant = variant;
-        else if (device is CudaDevice cuda) cuda.Variant = variant;
-    }
-
-    private static IKernelRunner Runner(Device device)
-        => device is OpenClDevice openCl ? openCl.Runtime : ((CudaDevice)device).Runtime;
 
     /// <summary>Seconds per call: one warm-up call, then doubling batches until the budget is spent.</summary>
     private static double Time(Device device, Action run, double budget)
@@ -114,34 +102,30 @@ public static class KernelBenchmark
     /// better of the runtime's copy command and the float4 copy kernel (PoCL's copy command is one thread).
     /// Ops whose buffers stay in a cache can exceed it.
     /// </summary>
-    private static double MeasureBandwidth(Device device, Buffers buffers, double budget)
+    private static double MeasureBandwidth(GpuDevice device, Buffers buffers, double budget)
     {
         var (source, destination) = (buffers.BigSource.View, buffers.BigDestination.View);
         var bytes = 2.0 * source.Length * sizeof(float);
         var command = bytes / Time(device, () => device.Copy(source, destination), budget);
-        var runner = Runner(device);
-        var dims = new LaunchDims(1024, 256);
-        var kernel = bytes / Time(device, () => PeakKernels.CopyVec4Launcher.Launch(runner, dims, source, destination, source.Length), budget);
+        var kernel = bytes / Time(device, () => PeakGpu.LaunchCopy(device, source, destination), budget);
         Console.WriteLine($"copy of {source.Length >> 20} Mi floats: copy command {command / 1e9:F1} GB/s, copy kernel {kernel / 1e9:F1} GB/s");
         return Math.Max(command, kernel);
     }
 
     /// <summary>FLOP/s of the FMA loop over a grid large enough to fill any device, iterations grown until one launch takes ≥ 20 ms.</summary>
-    private static double MeasureFmaPeak(Device device, Buffers buffers, double budget)
+    private static double MeasureFmaPeak(GpuDevice device, Buffers buffers, double budget)
     {
-        const int threads = 256;
-        var groups = buffers.FmaOutput.Length / threads;
-        var runner = Runner(device);
+        var threads = buffers.FmaOutput.Length;
         var iterations = 16;
         double seconds;
         while (true)
         {
             var count = iterations;
-            seconds = Time(device, () => PeakKernels.FmaLoopLauncher.Launch(runner, new LaunchDims(groups, threads), buffers.FmaOutput.View, count, 0.999f, 1e-3f), budget);
+            seconds = Time(device, () => PeakGpu.LaunchFmaLoop(device, buffers.FmaOutput.View, count), budget);
             if (seconds >= 0.02 || iterations >= 1 << 20) break;
             iterations *= 4;
         }
-        return 2.0 * PeakKernels.Chains * iterations * groups * threads / seconds;
+        return 2.0 * PeakGpu.Chains * iterations * threads / seconds;
     }
 
     private static float[] Random(int count, int seed)

@@ -36,6 +36,9 @@ public abstract partial class Device : IDisposable
     /// <summary>Whether math ops on <typeparamref name="T"/> buffers are supported.</summary>
     public abstract bool Supports<T>() where T : unmanaged;
 
+    /// <summary>The element types math ops compute in, for messages ("float32 only").</summary>
+    protected virtual string ComputeTypes => "float32 only; the cpu device also computes in float64";
+
     // ---------------------------------------------------------------- memory
 
     /// <summary>Allocates a zero-filled buffer of <paramref name="length"/> elements.</summary>
@@ -317,7 +320,7 @@ public abstract partial class Device : IDisposable
     private OpCheck Math<T>(string op) where T : unmanaged
     {
         if (!Supports<T>())
-            throw new NotSupportedException($"{Name}: {op}: {typeof(T).Name} buffers are not supported (this device computes in float32 only; the cpu device also runs float64)");
+            throw new NotSupportedException($"{Name}: {op}: {typeof(T).Name} buffers are not supported (this device computes in {ComputeTypes})");
         return new OpCheck(this, op);
     }
 

@@ -15,13 +15,16 @@ public enum DeviceKind
     /// <summary>"opencl" or "opencl:i".</summary>
     OpenCl,
 
+    /// <summary>"gpu-sim" or "gpu-sim:GROUP": the GPU kernels on ILGPU's CPU accelerator, groups of up to GROUP threads (slow; for debugging and tests).</summary>
+    GpuSim,
+
     /// <summary>"auto": CUDA, then a usable OpenCL GPU, then the CPU.</summary>
     Auto,
 }
 
 /// <summary>
 /// A parsed device spec such as "cpu", "cpu:4", "cuda:1" or "auto": a <see cref="Kind"/> and, where the kind takes
-/// one, a number (the device index; for the CPU, the thread count).
+/// one, a number (the device index; for the CPU, the thread count; for the simulator, the largest group).
 /// </summary>
 public sealed record DeviceSpec(DeviceKind Kind, int? Number = null)
 {
@@ -31,11 +34,12 @@ public sealed record DeviceSpec(DeviceKind Kind, int? Number = null)
         ("naive", DeviceKind.Naive, false),
         ("cuda", DeviceKind.Cuda, true),
         ("opencl", DeviceKind.OpenCl, true),
+        ("gpu-sim", DeviceKind.GpuSim, true),
         ("auto", DeviceKind.Auto, false),
     ];
 
     /// <summary>The specs this parser accepts, for messages.</summary>
-    public const string Accepted = "cpu, cpu:THREADS, naive, cuda[:i], opencl[:i] or auto";
+    public const string Accepted = "cpu, cpu:THREADS, naive, cuda[:i], opencl[:i], gpu-sim[:GROUP] or auto";
 
     /// <summary>Whether the device runs the kernels on the host CPU devices (cpu, naive).</summary>
     public bool IsHost => Kind is DeviceKind.Cpu or DeviceKind.Naive;

@@ -13,6 +13,8 @@ public abstract class HostDevice : Device
 {
     public override bool Supports<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double) || typeof(T) == typeof(int);
 
+    protected override string ComputeTypes => "float32 and float64";
+
     public override DeviceBuffer<T> Allocate<T>(int length) => new CpuBuffer<T>(this, length);
 
     public override void Synchronize() { }

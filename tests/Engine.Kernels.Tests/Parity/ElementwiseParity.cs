@@ -1,3 +1,4 @@
+using Engine.Kernels.Gpu;
 using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
@@ -110,10 +111,10 @@ public abstract partial class DeviceParitySuite
         // A sum of mixed signs is judged against Σ|x| (its condition number's denominator): that is what rounding bounds.
         foreach (var (op, expected, scale) in new[] { ("Sum", sum, absoluteSum), ("Norm", Math.Sqrt(squares), Math.Sqrt(squares)) })
         {
-            var results = new Dictionary<Kernels.Ops.KernelVariant, float>();
-            foreach (var variant in new[] { Kernels.Ops.KernelVariant.Naive, Kernels.Ops.KernelVariant.Fast })
+            var results = new Dictionary<KernelVariant, float>();
+            foreach (var variant in new[] { KernelVariant.Naive, KernelVariant.Fast })
             {
-                SelectVariant(Device, variant);
+                SelectVariant(variant);
                 var (xs, result) = (Upload(x), Upload([float.NaN, 7f]));
                 if (op == "Sum") Device.Sum(xs.View, result.Slice(0, 1));
                 else Device.Norm(xs.View, result.Slice(0, 1));
@@ -121,7 +122,7 @@ public abstract partial class DeviceParitySuite
                 Assert.That(host[1], Is.EqualTo(7f), "only result[0] is written");
                 results[variant] = host[0];
             }
-            var (naive, fast) = (results[Kernels.Ops.KernelVariant.Naive], results[Kernels.Ops.KernelVariant.Fast]);
+            var (naive, fast) = (results[KernelVariant.Naive], results[KernelVariant.Fast]);
             var (naiveError, fastError, agreement) = (Math.Abs(naive - expected) / scale, Math.Abs(fast - expected) / scale, Math.Abs(fast - naive) / scale);
             TestContext.Out.WriteLine($"parity {op} n={n} out: naive {naiveError:E2}, fast {fastError:E2} vs float64; fast vs naive {agreement:E2}");
             Assert.That(naiveError, Is.LessThan(tolerance), $"{op}: naive kernel vs float64");

@@ -1,32 +1,89 @@
-using Engine.Kernels.Cuda;
-using Engine.Kernels.Kernels.Ops;
-using Engine.Kernels.OpenCl;
-using Engine.Kernels.Tests.Cuda;
-using Engine.Kernels.Tests.OpenCl;
+using Engine.Kernels.Cpu;
+using Engine.Kernels.Gpu;
 using NUnit.Framework;
 
 namespace Engine.Kernels.Tests.Parity;
 
-/// <summary>The parity suite on OpenCL device 0 (PoCL's CPU device on machines without a GPU).</summary>
+/// <summary>The parity suite on the host: the fast CPU device against the naive device (both on the float64 answer).</summary>
 [TestFixture]
 [Category("Parity")]
-public sealed class OpenClParityTests : DeviceParitySuite
+public sealed class CpuParityTests : DeviceParitySuite
 {
-    protected override string? WhyUnavailable() => OpenClAvailability.WhyUnavailable();
+    private CpuDevice? _fast;
+    private NaiveDevice? _naive;
+    private Device? _current;
 
-    protected override Device Open() => new OpenClDevice(0);
+    protected override string? WhyUnavailable() => null;
 
-    protected override void SelectVariant(Device device, KernelVariant variant) => ((OpenClDevice)device).Variant = variant;
+    protected override void Open() => (_fast, _naive) = (new CpuDevice(), new NaiveDevice());
+
+    protected override void Close() => _fast?.Dispose();
+
+    protected override void SelectVariant(KernelVariant variant) => _current = variant == KernelVariant.Naive ? _naive : _fast;
+
+    protected override Device Device => _current ?? throw new InvalidOperationException("device not open");
 }
 
-/// <summary>The parity suite on CUDA device 0; skipped with the reason where there is no CUDA device or no NVRTC.</summary>
+/// <summary>The parity suite on one ILGPU device, naive kernels against fast ones; skipped with the reason where it is absent.</summary>
+public abstract class GpuParitySuite : DeviceParitySuite
+{
+    private GpuDevice? _device;
+
+    /// <summary>The device's spec, e.g. "cuda:0".</summary>
+    protected abstract string Spec { get; }
+
+    protected override string? WhyUnavailable() => DeviceInventory.Collect().WhyUnavailable(Spec);
+
+    protected override void Open() => _device = (GpuDevice)Kernels.Device.Open(Spec);
+
+    protected override void Close() => _device?.Dispose();
+
+    protected override void SelectVariant(KernelVariant variant) => ((GpuDevice)Device).Variant = variant;
+
+    protected override Device Device => _device ?? throw new InvalidOperationException("device not open");
+}
+
 [TestFixture]
 [Category("Parity")]
-public sealed class CudaParityTests : DeviceParitySuite
+[Category("Cuda")]
+public sealed class CudaParityTests : GpuParitySuite
 {
-    protected override string? WhyUnavailable() => CudaAvailability.WhyUnavailable();
+    protected override string Spec => "cuda:0";
+}
 
-    protected override Device Open() => new CudaDevice(0);
+[TestFixture]
+[Category("Parity")]
+public sealed class OpenClParityTests : GpuParitySuite
+{
+    protected override string Spec => "opencl:0";
+}
 
-    protected override void SelectVariant(Device device, KernelVariant variant) => ((CudaDevice)device).Variant = variant;
+/// <summary>
+/// The parity suite on ILGPU's CPU accelerator with the CUDA launch shapes ("gpu-sim:256"): every GPU kernel, with real
+/// groups of up to 256 threads, barriers and shared memory on host threads, at the same shapes as everywhere else.
+/// </summary>
+[TestFixture]
+[Category("Parity")]
+[Category("Simulator")]
+public sealed class SimulatorParityTests : GpuParitySuite
+{
+    protected override string Spec => "gpu-sim:256";
+
+    protected override string WhyLaunchesAllocate =>
+        "ILGPU's CPU accelerator allocates in its own launcher (about 200 B per launch); the engine's code is checked on the cpu device and on CUDA and OpenCL";
+}
+
+/// <summary>
+/// The parity suite on the simulator with its default small groups ("gpu-sim", 16 threads: the configuration a training
+/// run on the simulator uses), so the kernels' group-size-agnostic paths and the naive-GEMM fallback are checked too.
+/// </summary>
+[TestFixture]
+[Category("Parity")]
+[Category("Simulator")]
+public sealed class SimulatorSmallGroupParityTests : GpuParitySuite
+{
+    protected override string Spec => "gpu-sim";
+
+    protected override string WhyLaunchesAllocate =>
+        "ILGPU's CPU accelerator allocates in its own launcher (about 200 B per launch); the engine's code is checked on the cpu device and on CUDA and OpenCL";
 }

@@ -1,3 +1,4 @@
+using Engine.Kernels.Gpu;
 using Engine.Kernels.Ops;
 using Engine.Kernels.Cpu;
 using NUnit.Framework;
@@ -44,9 +45,9 @@ public abstract partial class DeviceParitySuite
         var dTable = Random(tableRows * channels, 66);
         var expected = (float[])dTable.Clone();
         NaiveOps.ScatterAddRows<float>(expected, dOut, indices, rows, channels);
-        foreach (var variant in new[] { Kernels.Ops.KernelVariant.Naive, Kernels.Ops.KernelVariant.Fast })
+        foreach (var variant in new[] { KernelVariant.Naive, KernelVariant.Fast })
         {
-            SelectVariant(Device, variant);
+            SelectVariant(variant);
             var (gradient, index, upstream) = (Upload(dTable), Upload(indices), Upload(dOut));
             Device.ScatterAddRows(gradient.View, upstream.View, index.View, rows, channels);
             Assert.That(Download(gradient.View), Is.EqualTo(expected), variant.ToString());
@@ -94,9 +95,9 @@ public abstract partial class DeviceParitySuite
         }
         var expected = new int[rows];
         NaiveOps.ArgMaxRows<float>(expected, x, rows, columns);
-        foreach (var variant in new[] { Kernels.Ops.KernelVariant.Naive, Kernels.Ops.KernelVariant.Fast })
+        foreach (var variant in new[] { KernelVariant.Naive, KernelVariant.Fast })
         {
-            SelectVariant(Device, variant);
+            SelectVariant(variant);
             var (input, output) = (Upload(x), Upload(new int[rows]));
             Device.ArgMaxRows(output.View, input.View, rows, columns);
             Assert.That(Download(output.View), Is.EqualTo(expected), variant.ToString());

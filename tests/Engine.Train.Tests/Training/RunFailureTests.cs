@@ -1,4 +1,4 @@
-using Engine.Kernels.Native;
+using Engine.Kernels;
 using Engine.Train.Training;
 using NUnit.Framework;
 
@@ -20,8 +20,10 @@ public class RunFailureTests
             Assert.That(RunFailure.Describe(new UnauthorizedAccessException("Access to the path '/r' is denied.")),
                 Is.EqualTo("I/O error: Access to the path '/r' is denied."));
             Assert.That(RunFailure.Describe(new OutOfMemoryException("buffer of 8 GiB")), Is.EqualTo("out of memory: buffer of 8 GiB"));
-            Assert.That(RunFailure.Describe(new CudaException("cuLaunchKernel", 700)), Does.StartWith("device error: ").And.Contain("cuLaunchKernel"));
-            Assert.That(RunFailure.Describe(new OpenClException("clEnqueueNDRangeKernel", -5)), Does.StartWith("device error: ").And.Contain("clEnqueueNDRangeKernel"));
+            Assert.That(RunFailure.Describe(new DeviceException("cuda:0: synchronize failed: an illegal memory access was encountered")),
+                Is.EqualTo("device error: cuda:0: synchronize failed: an illegal memory access was encountered"));
+            Assert.That(RunFailure.Describe(new DeviceUnavailableException("opencl:0 unusable: no generic address space")),
+                Is.EqualTo("device error: opencl:0 unusable: no generic address space"));
             // Unexpected: a bug, named by its type; multi-line messages become one line.
             Assert.That(RunFailure.Describe(new InvalidOperationException("first\nsecond")), Is.EqualTo("unexpected InvalidOperationException: first second"));
             Assert.That(RunFailure.Describe(new ArgumentException("shape (2,3)")), Is.EqualTo("unexpected ArgumentException: shape (2,3)"));

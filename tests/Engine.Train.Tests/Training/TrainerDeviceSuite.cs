@@ -1,6 +1,5 @@
 using Engine.Kernels;
-using Engine.Kernels.Cuda;
-using Engine.Kernels.OpenCl;
+using Engine.Kernels.Gpu;
 using Engine.Train.Config;
 using Engine.Train.Training;
 using NUnit.Framework;
@@ -16,13 +15,13 @@ public abstract class TrainerDeviceSuite
     private string? _unavailable;
     private string _root = "";
 
-    /// <summary>Why the backend cannot run here, or null when it can.</summary>
-    protected abstract string? WhyUnavailable();
+    /// <summary>The device's spec, e.g. "cuda:0".</summary>
+    protected abstract string Spec { get; }
 
-    protected abstract KernelDevice Open();
+    private GpuDevice Open() => (GpuDevice)Device.Open(Spec);
 
     [OneTimeSetUp]
-    public void CheckBackend() => _unavailable = WhyUnavailable();
+    public void CheckBackend() => _unavailable = DeviceInventory.Collect().WhyUnavailable(Spec);
 
     [SetUp]
     public void SetUp()
@@ -76,16 +75,17 @@ public abstract class TrainerDeviceSuite
 
 [TestFixture]
 [Category("Train")]
-[Category("Parity")]
+[Category("Simulator")]
+public sealed class SimulatorTrainerTests : TrainerDeviceSuite
+{
+    protected override string Spec => "gpu-sim";
+}
+
+[TestFixture]
+[Category("Train")]
 public sealed class OpenClTrainerTests : TrainerDeviceSuite
 {
-    protected override string? WhyUnavailable()
-    {
-        var report = DeviceInventory.Collect().OpenCl;
-        return report.IsPresent ? null : report.AbsentReason;
-    }
-
-    protected override KernelDevice Open() => new OpenClDevice(0);
+    protected override string Spec => "opencl:0";
 }
 
 [TestFixture]
@@ -93,12 +93,5 @@ public sealed class OpenClTrainerTests : TrainerDeviceSuite
 [Category("Cuda")]
 public sealed class CudaTrainerTests : TrainerDeviceSuite
 {
-    protected override string? WhyUnavailable()
-    {
-        var inventory = DeviceInventory.Collect();
-        if (!inventory.Cuda.IsPresent) return inventory.Cuda.AbsentReason;
-        return inventory.NvrtcAvailable ? null : $"a CUDA device is present but NVRTC is not: {inventory.Nvrtc}";
-    }
-
-    protected override KernelDevice Open() => new CudaDevice(0);
+    protected override string Spec => "cuda:0";
 }

@@ -9,14 +9,14 @@ namespace Engine.Kernels.Ops;
 
 /// <summary>
 /// float32 fast paths of the exact (erf) GELU. Naive loops: <see cref="NaiveOps.GeluForward{T}"/>,
-/// <see cref="NaiveOps.GeluBackward{T}"/>. Φ comes from the Chebyshev-fitted erfc of Numerical Recipes
-/// (fractional error below 1.2e-7 for every argument, so the small negative tail of Φ stays accurate),
-/// evaluated with the float32 SIMD exp of <see cref="CpuExp"/>; float rounding, not the approximation, dominates the error.
+/// <see cref="NaiveOps.GeluBackward{T}"/>. Φ is <see cref="GeluMath"/>'s formula in SIMD, evaluated with the float32
+/// exp of <see cref="CpuExp"/> (also in the scalar tails, so a result never depends on where a chunk ends); float
+/// rounding, not the approximation, dominates the error.
 /// </summary>
 internal static unsafe class GeluCpu
 {
-    private const float InvSqrt2 = 0.70710678118654752f;
-    private const float InvSqrt2Pi = 0.3989422804014327f;
+    private const float InvSqrt2 = GeluMath.InvSqrt2;
+    private const float InvSqrt2Pi = GeluMath.InvSqrt2Pi;
 
     /// <summary>output[i] = x·Φ(x).   output, x (n).</summary>
     public static void Forward(CpuDevice device, float* output, float* x, int n)
@@ -81,33 +81,33 @@ internal static unsafe class GeluCpu
     private static Vector<float> HalfErfc(Vector<float> z)
     {
         var t = Vector<float>.One / Vector.FusedMultiplyAdd(z, new Vector<float>(0.5f), Vector<float>.One);
-        var p = new Vector<float>(0.17087277f);
-        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(-0.82215223f));
-        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(1.48851587f));
-        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(-1.13520398f));
-        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(0.27886807f));
-        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(-0.18628806f));
-        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(0.09678418f));
-        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(0.37409196f));
-        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(1.00002368f));
-        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(-1.26551223f));
+        var p = new Vector<float>(GeluMath.P9);
+        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(GeluMath.P8));
+        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(GeluMath.P7));
+        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(GeluMath.P6));
+        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(GeluMath.P5));
+        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(GeluMath.P4));
+        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(GeluMath.P3));
+        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(GeluMath.P2));
+        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(GeluMath.P1));
+        p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(GeluMath.P0));
         // ½·t·exp(…) folds the ½ into the exponent: ln ½ = −0.69314718.
-        return t * CpuExp.Exp(p - z * z + new Vector<float>(-0.69314718f));
+        return t * CpuExp.Exp(p - z * z + new Vector<float>(GeluMath.LnHalf));
     }
 
     private static float HalfErfc(float z)
     {
         var t = 1f / (1f + 0.5f * z);
-        var p = 0.17087277f;
-        p = p * t - 0.82215223f;
-        p = p * t + 1.48851587f;
-        p = p * t - 1.13520398f;
-        p = p * t + 0.27886807f;
-        p = p * t - 0.18628806f;
-        p = p * t + 0.09678418f;
-        p = p * t + 0.37409196f;
-        p = p * t + 1.00002368f;
-        p = p * t - 1.26551223f;
-        return t * CpuExp.Exp(p - z * z - 0.69314718f);
+        var p = GeluMath.P9;
+        p = p * t + GeluMath.P8;
+        p = p * t + GeluMath.P7;
+        p = p * t + GeluMath.P6;
+        p = p * t + GeluMath.P5;
+        p = p * t + GeluMath.P4;
+        p = p * t + GeluMath.P3;
+        p = p * t + GeluMath.P2;
+        p = p * t + GeluMath.P1;
+        p = p * t + GeluMath.P0;
+        return t * CpuExp.Exp(p - z * z + GeluMath.LnHalf);
     }
 }
