@@ -20,8 +20,8 @@ public static class PeakGpu
 
     internal readonly record struct CopyArgs(ArrayView<float> Source, ArrayView<float> Destination, int N); // (n), (n); n a multiple of 4
 
-    private static Float4 Fma4(Float4 x, float m, float a)
-        => new(MathF.FusedMultiplyAdd(x.X, m, a), MathF.FusedMultiplyAdd(x.Y, m, a), MathF.FusedMultiplyAdd(x.Z, m, a), MathF.FusedMultiplyAdd(x.W, m, a));
+    /// <summary>x·m + a lane by lane; the PTX backend contracts each into one fma (ILGPU has no intrinsic for MathF.FusedMultiplyAdd).</summary>
+    private static Float4 Fma4(Float4 x, float m, float a) => new(x.X * m + a, x.Y * m + a, x.Z * m + a, x.W * m + a);
 
     /// <summary>output[i] = Σ of 16 chains x ← x·multiplier + addend, run Iterations times from seeds that depend on i.</summary>
     [GpuKernel]
@@ -58,14 +58,15 @@ public static class PeakGpu
     public static void LaunchFmaLoop(GpuDevice device, BufferView<float> output, int iterations)
     {
         ArgumentNullException.ThrowIfNull(device);
-        device.Peaks.FmaLoop.Launch(GpuLaunch.Groups(output.Length / Threads, Threads), new FmaLoopArgs(device.View(output), iterations, 0.999f, 1e-3f));
+        var threads = device.GroupThreads(Threads);
+        device.Peaks.FmaLoop.Launch(GpuLaunch.Groups(output.Length / threads, threads), new FmaLoopArgs(device.View(output), iterations, 0.999f, 1e-3f));
     }
 
-    /// <summary>Launches the float4 copy kernel (both views 16-byte aligned, length a multiple of 4) on 1024 groups.</summary>
+    /// <summary>Launches the float4 copy kernel (both views 16-byte aligned, length a multiple of 4) on up to 1024 groups.</summary>
     public static void LaunchCopy(GpuDevice device, BufferView<float> source, BufferView<float> destination)
     {
         ArgumentNullException.ThrowIfNull(device);
-        device.Peaks.Copy.Launch(GpuLaunch.Groups(1024, Threads), new CopyArgs(device.View(source), device.View(destination), source.Length & ~3));
+        device.Peaks.Copy.Launch(device.Spread(1024L * Threads, Threads), new CopyArgs(device.View(source), device.View(destination), source.Length & ~3));
     }
 
     /// <summary>The two peak kernels of one device.</summary>

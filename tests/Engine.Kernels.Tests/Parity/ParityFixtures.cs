@@ -22,6 +22,9 @@ public sealed class CpuParityTests : DeviceParitySuite
     protected override void SelectVariant(KernelVariant variant) => _current = variant == KernelVariant.Naive ? _naive : _fast;
 
     protected override Device Device => _current ?? throw new InvalidOperationException("device not open");
+
+    /// <summary>The naive device is the float64 reference loops and may allocate; the fast CPU device may not.</summary>
+    protected override KernelVariant[] AllocationFreeVariants => [KernelVariant.Fast];
 }
 
 /// <summary>The parity suite on one ILGPU device, naive kernels against fast ones; skipped with the reason where it is absent.</summary>
