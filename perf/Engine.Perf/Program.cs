@@ -24,8 +24,8 @@ public static class Program
                 Console.Error.WriteLine("  step-alloc");
                 Console.Error.WriteLine("       managed bytes allocated per training step of the default model (target 0), and steps/s");
                 Console.Error.WriteLine("  default-run [--device cpu] [--epochs 1000]");
-                Console.Error.WriteLine("       wall time of the README's main job (target < 60 s on the CPU), then the step's phases vs the naive reference");
-                Console.Error.WriteLine("  kernels [--device opencl|cuda] [--gemm-size N] [--naive] [--quick]");
+                Console.Error.WriteLine("       wall time of the README's main job (target < 60 s on the CPU), then the step's phases vs the naive device");
+                Console.Error.WriteLine("  kernels [--device cuda[:i]|opencl[:i]|gpu-sim[:GROUP]|auto] [--gemm-size N] [--naive] [--quick]");
                 Console.Error.WriteLine("       every GPU op at the model's shapes vs the copy bandwidth and FMA peak measured in the run, then an N³ GEMM");
                 return 2;
         }
