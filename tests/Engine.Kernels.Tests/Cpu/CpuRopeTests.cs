@@ -11,37 +11,6 @@ namespace Engine.Kernels.Tests.Cpu;
 [Category("CpuKernels")]
 public sealed class CpuRopeTests
 {
-    [TestCase(1, 1, 2, 1)]
-    [TestCase(2, 3, 12, 2)]
-    [TestCase(3, 7, 34, 1)]
-    [TestCase(64, 3, 128, 4)]
-    [TestCase(32, 8, 512, 8)]
-    public void ForwardAndBackward(int batch, int tokens, int channels, int heads)
-    {
-        using var device = TestData.Threaded();
-        var seed = TestData.FreshSeed();
-        var random = new Random(seed);
-        var length = batch * tokens * 3 * channels;
-        var qkv = TestData.Uniform(random, length);
-        var dOut = TestData.Uniform(random, length);
-        var dQkv = TestData.Uniform(random, length);
-        const float ropeBase = 10000f;
-
-        var output = new double[length];
-        NaiveOps.RopeForward<double>(output, TestData.Wide(qkv), batch, tokens, channels, heads, ropeBase);
-        var expectedDQkv = TestData.Wide(dQkv);
-        NaiveOps.RopeBackward<double>(expectedDQkv, TestData.Wide(dOut), batch, tokens, channels, heads, ropeBase);
-
-        using var dx = TestData.Upload(device, qkv);
-        using var o = device.Allocate<float>(length);
-        using var g = TestData.Upload(device, dQkv);
-        using var go = TestData.Upload(device, dOut);
-        device.RopeForward(o.View, dx.View, batch, tokens, channels, heads, ropeBase);
-        device.RopeBackward(g.View, go.View, batch, tokens, channels, heads, ropeBase);
-        TestData.AssertClose(TestData.Download(device, o), output, seed, "rope");
-        TestData.AssertClose(TestData.Download(device, g), expectedDQkv, seed, "rope backward");
-    }
-
     [Test]
     public void CachedTablesServeOtherBases()
     {

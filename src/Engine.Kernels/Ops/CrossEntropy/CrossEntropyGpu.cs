@@ -18,7 +18,28 @@ internal sealed class CrossEntropyGpu
         ArrayView<float> Losses, ArrayView<float> DLogits, ArrayView<float> Logits, ArrayView<int> Targets, // (R), (R,V), (R,V), (R)
         int Rows, int Vocab, float GradScale, int WithGradient);
 
-    /// <summary>One thread per row: max, Σ exp, loss and (when WithGradient ≠ 0) the gradient, in index order.</summary>
+    /// <summary>ln(1 + x) for x ≥ 0 without losing a small x to the rounding of 1 + x (a series below 1e-4).</summary>
+    private static float Log1P(float x) => x < 1e-4f ? x * (1f - x * (0.5f - x * (1f / 3f))) : MathF.Log(1f + x);
+
+    /// <summary>
+    /// The row's loss from its max, the count of elements equal to it and rest = (count − 1) + Σ_{x &lt; max} e^(x − max):
+    /// logsumexp − x_t = (max − x_t) + ln(1 + rest). The max term (exactly 1) stays out of the float sum, so a confident,
+    /// correct row keeps its tiny loss (as the CPU path does).
+    /// </summary>
+    private static float Loss(float max, float targetLogit, float rest) => max - targetLogit + Log1P(rest);
+
+    /// <summary>
+    /// dLogits[v] = scale·(e^(x_v − max)/(1 + rest) − [v = t]); for the target at the max, p − 1 = −rest/(1 + rest)
+    /// directly, which does not cancel.
+    /// </summary>
+    private static float Gradient(float x, float max, float rest, bool isTarget, float scale)
+    {
+        if (isTarget && x == max) return -scale * (rest / (1f + rest));
+        var p = MathF.Exp(x - max) / (1f + rest);
+        return scale * (isTarget ? p - 1f : p);
+    }
+
+    /// <summary>One row per thread: max, rest, loss and (when WithGradient ≠ 0) the gradient, in index order.</summary>
     [GpuKernel]
     public static void Naive(CrossEntropyKernelArgs a)
     {
@@ -35,24 +56,23 @@ internal sealed class CrossEntropyGpu
             return;
         }
         var targetLogit = a.Logits[start + target];
-        var rowMax = float.NegativeInfinity;
-        for (var v = 0; v < a.Vocab; v++) rowMax = MathF.Max(rowMax, a.Logits[start + v]);
-        var sum = 0f;
-        for (var v = 0; v < a.Vocab; v++) sum += MathF.Exp(a.Logits[start + v] - rowMax);
-        var logSumExp = rowMax + MathF.Log(sum);
-        a.Losses[r] = logSumExp - targetLogit;
-        if (a.WithGradient == 0) return;
+        var max = float.NegativeInfinity;
+        for (var v = 0; v < a.Vocab; v++) max = MathF.Max(max, a.Logits[start + v]);
+        var rest = -1f;
         for (var v = 0; v < a.Vocab; v++)
         {
-            var p = MathF.Exp(a.Logits[start + v] - logSumExp);
-            a.DLogits[start + v] = a.GradScale * (v == target ? p - 1f : p);
+            var x = a.Logits[start + v];
+            rest += x == max ? 1f : MathF.Exp(x - max);
         }
+        a.Losses[r] = Loss(max, targetLogit, rest);
+        if (a.WithGradient == 0) return;
+        for (var v = 0; v < a.Vocab; v++) a.DLogits[start + v] = Gradient(a.Logits[start + v], max, rest, v == target, a.GradScale);
     }
 
     /// <summary>
-    /// One group per row: group max, group Σ exp (fixed-order trees), then each thread writes the gradient of its strided
-    /// columns. Every thread reads the target logit before the first barrier, so writing the gradient over the logits
-    /// (in place) cannot change the loss.
+    /// One group per row: group max, then group sums of the count at the max and of e^(x − max) below it (fixed-order
+    /// trees), then each thread writes the gradient of its strided columns. Every thread reads the target logit before
+    /// the first barrier, so writing the gradient over the logits (in place) cannot change the loss.
     /// </summary>
     [GpuKernel]
     public static void Rows(CrossEntropyKernelArgs a)
@@ -66,17 +86,19 @@ internal sealed class CrossEntropyGpu
         var targetLogit = valid ? a.Logits[start + target] : float.NaN;
         var localMax = float.NegativeInfinity;
         for (var v = tid; v < a.Vocab; v += Group.DimX) localMax = MathF.Max(localMax, a.Logits[start + v]);
-        var rowMax = GroupReduce.Max(scratch, localMax);
+        var max = GroupReduce.Max(scratch, localMax);
+        var localCount = 0f;
         var localSum = 0f;
-        for (var v = tid; v < a.Vocab; v += Group.DimX) localSum += MathF.Exp(a.Logits[start + v] - rowMax);
-        var logSumExp = rowMax + MathF.Log(GroupReduce.Sum(scratch, localSum));
-        if (tid == 0) a.Losses[r] = logSumExp - targetLogit;
-        if (a.WithGradient == 0 || !valid) return;
         for (var v = tid; v < a.Vocab; v += Group.DimX)
         {
-            var p = MathF.Exp(a.Logits[start + v] - logSumExp);
-            a.DLogits[start + v] = a.GradScale * (v == target ? p - 1f : p);
+            var x = a.Logits[start + v];
+            if (x == max) localCount += 1f;
+            else localSum += MathF.Exp(x - max);
         }
+        var rest = GroupReduce.Sum(scratch, localCount) - 1f + GroupReduce.Sum(scratch, localSum);
+        if (tid == 0) a.Losses[r] = Loss(max, targetLogit, rest);
+        if (a.WithGradient == 0 || !valid) return;
+        for (var v = tid; v < a.Vocab; v += Group.DimX) a.DLogits[start + v] = Gradient(a.Logits[start + v], max, rest, v == target, a.GradScale);
     }
 
     private readonly GpuDevice _device;

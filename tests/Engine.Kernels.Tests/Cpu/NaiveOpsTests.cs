@@ -5,12 +5,12 @@ using Engine.Kernels.Cpu;
 namespace Engine.Kernels.Tests.Cpu;
 
 /// <summary>
-/// The reference loops are the spec every fast path is compared to, so they are themselves checked
+/// The naive loops are the spec every fast path is compared to, so they are themselves checked
 /// against values computed by hand (or with a calculator, digits quoted).
 /// </summary>
 [TestFixture]
 [Category("CpuKernels")]
-public sealed class ReferenceOpsTests
+public sealed class NaiveOpsTests
 {
     [Test]
     public void GemmTwoByTwo()
