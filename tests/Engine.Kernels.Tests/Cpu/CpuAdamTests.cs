@@ -6,7 +6,7 @@ namespace Engine.Kernels.Tests.Cpu;
 
 // Legend: P parameters in one flat buffer.
 
-/// <summary>The fused Adam (coupled L2) and AdamW steps against the float64 reference over several steps.</summary>
+/// <summary>The fused Adam (coupled L2) and AdamW steps against the float64 naive loop over several steps.</summary>
 [TestFixture]
 [Category("CpuKernels")]
 public sealed class CpuAdamTests

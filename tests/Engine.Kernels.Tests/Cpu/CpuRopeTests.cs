@@ -6,7 +6,7 @@ namespace Engine.Kernels.Tests.Cpu;
 
 // Legend: B batch, T tokens, C channels, NH heads; qkv (B,T,3C).
 
-/// <summary>Rotary embedding forward and its accumulated transpose against the float64 reference.</summary>
+/// <summary>Rotary embedding forward and its accumulated transpose against the float64 naive loop.</summary>
 [TestFixture]
 [Category("CpuKernels")]
 public sealed class CpuRopeTests

@@ -10,7 +10,7 @@ namespace Engine.Kernels.Tests.Cpu;
 internal static class TestData
 {
     /// <summary>
-    /// The accuracy asked of every float32 fast path against the float64 reference, as a normwise relative
+    /// The accuracy asked of every float32 fast path against the float64 naive loop, as a normwise relative
     /// error: max_i |actual_i − expected_i| / max(max_i |expected_i|, 1e-30). Normwise (not per element)
     /// because float32 sums of mixed signs legitimately lose relative accuracy on near-zero outputs.
     /// </summary>
@@ -64,7 +64,7 @@ internal static class TestData
         return values;
     }
 
-    /// <summary>Asserts the normwise relative error of a float32 result against its float64 reference.</summary>
+    /// <summary>Asserts the normwise relative error of a float32 result against its float64 naive loop.</summary>
     public static void AssertClose(float[] actual, double[] expected, int seed, string what, double tolerance = Tolerance)
     {
         var error = RelativeError(actual, expected);

@@ -11,7 +11,7 @@ namespace Engine.Kernels.Ops;
 /// float32 fast paths of causal multi-head attention over a fused qkv. Naive loops:
 /// <see cref="NaiveOps.AttentionForward{T}"/>, <see cref="NaiveOps.AttentionBackward{T}"/>.
 /// Sequences are short (T ≤ ~8) and (b, h) pairs many, so the pairs are the parallel unit; a pair reads and
-/// writes only its own head's channels, so pairs never race and each keeps the reference's loop order.
+/// writes only its own head's channels, so pairs never race and each keeps the naive loop's order.
 /// </summary>
 internal static unsafe class AttentionCpu
 {

@@ -90,7 +90,7 @@ internal static unsafe class ElementwiseCpu
                 new ReadOnlySpan<float>(b + start, end - start), new Span<float>(output + start, end - start));
     }
 
-    /// <summary>Σ x[i], SIMD float sums of fixed blocks added in float64 (keeps the error near the reference's).   x (n).</summary>
+    /// <summary>Σ x[i], SIMD float sums of fixed blocks added in float64 (keeps the error near the naive loop's).   x (n).</summary>
     public static float Sum(float* x, int n)
     {
         var sum = 0.0;

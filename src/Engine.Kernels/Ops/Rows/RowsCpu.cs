@@ -23,7 +23,7 @@ internal static unsafe class RowsCpu
 
     /// <summary>
     /// dTable[indices[r], :] += dOut[r, :], rows in increasing r. Parallel over channel chunks, each walking
-    /// all rows in order, so repeated indices add in the reference's order (bit-identical to it).
+    /// all rows in order, so repeated indices add in the naive loop's order (bit-identical to it).
     /// dTable (V,C), dOut (R,C), indices (R).
     /// </summary>
     public static void ScatterAdd(CpuDevice device, float* dTable, float* dOut, int* indices, int rows, int channels)
@@ -75,8 +75,8 @@ internal static unsafe class RowsCpu
     }
 
     /// <summary>
-    /// The first c with row[c] = max(row), as the reference's scan (−0 and +0 tie, so the first of them wins):
-    /// a SIMD max, then a SIMD search for the first equal element. A row holding NaN takes the reference's
+    /// The first c with row[c] = max(row), as the naive loop's scan (−0 and +0 tie, so the first of them wins):
+    /// a SIMD max, then a SIMD search for the first equal element. A row holding NaN takes the naive loop's
     /// scalar scan (where no comparison with NaN succeeds).
     /// </summary>
     public static int FirstMax(ReadOnlySpan<float> row)
