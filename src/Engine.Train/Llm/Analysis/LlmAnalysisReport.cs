@@ -37,8 +37,10 @@ public sealed record LlmAnalysisReport
     public LayerCurves Mean { get; init; } = Empty;
     public EnergyCorrelations Correlation { get; init; } = new(null, null);
     public EnergyCorrelations MeanPromptCorrelation { get; init; } = new(null, null);
-    /// <summary>Wall time of the forward passes and figures (seconds), and the process's peak working set (bytes).</summary>
+    /// <summary>Wall time of the forward passes and figures over all prompts (seconds), and the process's peak working set (bytes).</summary>
     public double Seconds { get; init; }
+    /// <summary>Wall time of opening the weights and loading them onto the device (seconds).</summary>
+    public double LoadSeconds { get; init; }
     public long PeakWorkingSetBytes { get; init; }
     public IReadOnlyList<PromptResult> Prompts { get; init; } = [];
 
