@@ -101,7 +101,7 @@ public static class Program
     /// </summary>
     public static bool IsBadInput(Exception e) => e is UsageException or SettingsException or WorldSettingsException
         or DatasetFormatException or InvalidDataException or Engine.Train.Report.ReportException
-        or Engine.Train.Analysis.AnalysisException;
+        or Engine.Train.Analysis.AnalysisException or Engine.Train.Llm.LlmInputException;
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

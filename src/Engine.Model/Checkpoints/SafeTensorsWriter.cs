@@ -20,15 +20,29 @@ public sealed class SafeTensorsWriter
     /// <exception cref="ArgumentException">Duplicate or reserved name, or the value count differs from the shape's.</exception>
     public void Add<T>(string name, IReadOnlyList<int> shape, ReadOnlySpan<T> values) where T : unmanaged
     {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors writing needs a little-endian host");
+        AddEncoded(name, SafeTensorsFormat.DTypeOf<T>(), shape, MemoryMarshal.AsBytes(values));
+    }
+
+    /// <summary>
+    /// Adds a tensor already encoded as little-endian elements of <paramref name="dtype"/> (e.g. "BF16" from
+    /// <see cref="BFloat16Bits"/>, "F16"); the bytes are copied now.
+    /// </summary>
+    /// <exception cref="ArgumentException">Duplicate or reserved name, unknown dtype, or a byte count other than the shape's element count times the dtype size.</exception>
+    public void AddEncoded(string name, string dtype, IReadOnlyList<int> shape, ReadOnlySpan<byte> bytes)
+    {
         ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(dtype);
         ArgumentNullException.ThrowIfNull(shape);
         if (name == SafeTensorsFormat.MetadataKey) throw new ArgumentException($"'{name}' is reserved", nameof(name));
-        if (!_names.Add(name)) throw new ArgumentException($"tensor '{name}' added twice", nameof(name));
+        var size = SafeTensorsFormat.ElementSize(dtype);
+        if (size == 0) throw new ArgumentException($"tensor '{name}': unknown dtype '{dtype}'", nameof(dtype));
         long count = 1;
         foreach (var d in shape) count *= d;
-        if (count != values.Length) throw new ArgumentException($"tensor '{name}': {values.Length} values for shape [{string.Join(", ", shape)}]", nameof(values));
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors writing needs a little-endian host");
-        _tensors.Add((name, SafeTensorsFormat.DTypeOf<T>(), [.. shape], MemoryMarshal.AsBytes(values).ToArray()));
+        if (count * size != bytes.Length)
+            throw new ArgumentException($"tensor '{name}': {bytes.Length} bytes for {dtype} shape [{string.Join(", ", shape)}] ({count * size} expected)", nameof(bytes));
+        if (!_names.Add(name)) throw new ArgumentException($"tensor '{name}' added twice", nameof(name));
+        _tensors.Add((name, dtype, [.. shape], bytes.ToArray()));
     }
 
     /// <summary>Writes the file: a temp file in the same folder, flushed, then renamed over <paramref name="path"/>.</summary>
