@@ -7,7 +7,8 @@ using Spectre.Console;
 
 namespace Engine.Cli.Verbs;
 
-[Verb("grid", HelpText = "Run a grid of runs (YAML/JSON: fixed, sweep, runs); re-running skips finished runs and resumes unfinished ones.")]
+[Verb("grid", HelpText = "Run a grid of runs (YAML/JSON: fixed, sweep, runs), longest expected first; re-running skips finished runs, " +
+    "resumes unfinished ones and leaves alone those another process is training.")]
 public sealed class GridOptions
 {
     [Value(0, MetaName = "file", Required = true, HelpText = "Grid file (YAML or JSON).")]
@@ -81,7 +82,8 @@ public static class GridVerb
         var outcome = Console.IsOutputRedirected || output != Console.Out
             ? runner.Run(taskIndex, p => { if (p.Event is { } e) output.WriteLine($"{Overview(p)}  {e}"); })
             : RunLive(runner, taskIndex);
-        output.WriteLine($"grid done: {outcome.Finished}/{outcome.Total} finished ({outcome.Skipped} already), {outcome.Failed} failed");
+        output.WriteLine($"grid done: {outcome.Finished}/{outcome.Total} finished ({outcome.Skipped} already), {outcome.Failed} failed" +
+            (outcome.Locked > 0 ? $", {outcome.Locked} left to another process that is training them" : ""));
         if (outcome.Failed == 0) return 0;
         Console.Error.WriteLine($"engine: {outcome.Failed} of {outcome.Total} runs failed (the reasons are in {Path.Combine(runner.Directory, "runs")}/<id>/failed.json)");
         return 1;
@@ -96,13 +98,14 @@ public static class GridVerb
             {
                 context.Status(Markup.Escape(Overview(p)));
                 if (p.Event is { } e && e.Contains("FAILED", StringComparison.Ordinal)) AnsiConsole.MarkupLine($"[red]{Markup.Escape(e)}[/]");
+                else if (p.Event is { } s && s.Contains("another process", StringComparison.Ordinal)) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(s)}[/]");
             });
         });
         return outcome!;
     }
 
     private static string Overview(GridProgress p) =>
-        $"[{p.Done}/{p.Total} done, {p.Running} running, {p.Failed} failed] {p.Elapsed:hh\\:mm\\:ss}" +
+        $"[{p.Done}/{p.Total} done, {p.Running} running, {p.Failed} failed{(p.Locked > 0 ? $", {p.Locked} locked elsewhere" : "")}] {p.Elapsed:hh\\:mm\\:ss}" +
         (p.Remaining is { } r ? $" ETA {r:hh\\:mm\\:ss}" : "");
 
     private static int? SlurmTaskIndex()

@@ -35,13 +35,18 @@ public sealed class Trainer : IDisposable
     private long _step;                // counters of the running epoch (fields: a step must not allocate)
     private long _tokens;
 
-    /// <summary>Prepares a run in <paramref name="directory"/>; with <paramref name="resume"/>, from its checkpoint.</summary>
-    /// <exception cref="SettingsException">Invalid settings (the device included), or a folder that holds another run.</exception>
+    /// <summary>
+    /// Prepares a run in <paramref name="directory"/>; with <paramref name="resume"/>, from its checkpoint. The folder's
+    /// <see cref="RunLock"/> is taken before anything in it is touched and held until <see cref="Dispose"/>, unless the
+    /// caller hands in the lock it already holds (<paramref name="heldLock"/>, which stays the caller's).
+    /// </summary>
+    /// <exception cref="SettingsException">Invalid settings (the device included), a folder that holds another run,
+    /// or one that another process is training (its lock is held).</exception>
     /// <exception cref="InvalidDataException">A checkpoint that cannot be resumed from (the message names the file).</exception>
-    public Trainer(RunSettings settings, string directory, bool resume, Device? device = null)
+    public Trainer(RunSettings settings, string directory, bool resume, Device? device = null, RunLock? heldLock = null)
     {
         _settings = settings.Validate();
-        _folder = new RunFolder(directory);
+        _folder = new RunFolder(directory, heldLock);
         _folder.CheckTarget(resume);
         _dataset = LoadDataset(settings);
         var config = ModelSettings.GptConfig(settings, _dataset.VocabularySize);
@@ -50,7 +55,7 @@ public sealed class Trainer : IDisposable
         _ownsDevice = device is null;
         try
         {
-            _folder.Create();
+            _folder.Create(resume);
             if (resume) ResumeCheck.Require(_folder.Files, _settings);
             _model = new Gpt<float>(config, _device, (ulong)settings.Seed);
             _tape = new Tape<float>(_device);
@@ -196,5 +201,6 @@ public sealed class Trainer : IDisposable
         _tape?.Dispose();
         _model?.Dispose();
         if (_ownsDevice) _device.Dispose();
+        _folder.Dispose();   // last: the lock outlives every write
     }
 }
