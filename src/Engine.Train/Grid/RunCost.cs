@@ -32,16 +32,9 @@ public static class RunCost
     public static double Estimate(RunSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var world = settings.ToWorldSettings();
-        double k = world.ResolvedCategorySize, m = settings.Functors, rho = settings.EdgeProbability;
-        double inverse = settings.FInverse ? 2 : 1;
-        double d = rho * (1 - settings.AtomicOod);
-        double pairs = k * (k - 1), paths = k * (k - 1) * (k - 2);
-        var trained = (m + 1) * (d * pairs + (1 - settings.CompositionalOod) * d * d * paths) + m * inverse * k * (1 - settings.AnalogicalOod);
-        var probed = (rho + m * d) * pairs + (rho * rho + m * d * d) * paths + m * inverse * k;
-
+        double trained = TrainedFacts(settings), probed = ProbedFacts(settings);
         double c = settings.Width, depth = settings.Depth;
-        double vocabulary = settings.Entities + settings.Relations + m * inverse;
+        double vocabulary = settings.Entities + settings.Relations + settings.Functors * Inverse(settings);
         var forward = 2 * Tokens * depth * (12 * c * c + 2 * Tokens * c) + 2 * vocabulary * c;
         var adam = 10.0 * RunMemory.ParameterCount(settings);
         var steps = Math.Ceiling(Math.Max(trained, 1) / settings.Batch);
@@ -49,4 +42,26 @@ public static class RunCost
         var cost = settings.Epochs * (3 * forward * trained + adam * steps) + passes * forward * probed;
         return Math.Max(cost, 1);
     }
+
+    /// <summary>F: the expected number of trained facts (see the class remarks).</summary>
+    public static double TrainedFacts(RunSettings settings)
+    {
+        var (k, m, d) = Shape(settings);
+        return (m + 1) * (d * k * (k - 1) + (1 - settings.CompositionalOod) * d * d * k * (k - 1) * (k - 2))
+            + m * Inverse(settings) * k * (1 - settings.AnalogicalOod);
+    }
+
+    /// <summary>Q: the expected number of probed facts, held-out ones included (see the class remarks).</summary>
+    public static double ProbedFacts(RunSettings settings)
+    {
+        var (k, m, d) = Shape(settings);
+        double rho = settings.EdgeProbability;
+        return (rho + m * d) * k * (k - 1) + (rho * rho + m * d * d) * k * (k - 1) * (k - 2) + m * Inverse(settings) * k;
+    }
+
+    /// <summary>k, m and the density d = ρ(1 − a) of trained edges.</summary>
+    private static (double K, double M, double Density) Shape(RunSettings settings) =>
+        (settings.ToWorldSettings().ResolvedCategorySize, settings.Functors, settings.EdgeProbability * (1 - settings.AtomicOod));
+
+    private static double Inverse(RunSettings settings) => settings.FInverse ? 2 : 1;
 }
