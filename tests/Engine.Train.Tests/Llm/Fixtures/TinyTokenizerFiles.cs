@@ -32,9 +32,9 @@ public static class TinyTokenizerFiles
     /// higher (merge earlier) than single characters. Protobuf fields per sentencepiece_model.proto: ModelProto.pieces 1
     /// (piece 1, score 2, type 3: NORMAL 1, UNKNOWN 2, CONTROL 3), trainer_spec 2 (model_type 3 = BPE 2, vocab_size 4,
     /// unk_id 40, bos_id 41, eos_id 42, pad_id 43), normalizer_spec 3 (name 1, add_dummy_prefix 3,
-    /// remove_extra_whitespaces 4, escape_whitespaces 5).
+    /// remove_extra_whitespaces 4, escape_whitespaces 5). <paramref name="addDummyPrefix"/>: Llama-2's "▁" before the text.
     /// </summary>
-    public static TinyVocabulary WriteSentencePieceModel(string dir)
+    public static TinyVocabulary WriteSentencePieceModel(string dir, bool addDummyPrefix = false)
     {
         const int normal = 1, unknown = 2, control = 3;
         var pieces = new List<(string Piece, float Score, int Type)>
@@ -51,7 +51,7 @@ public static class TinyTokenizerFiles
             model.Message(1, new ProtobufWriter().String(1, piece).Float(2, score).Varint(3, type));
         model.Message(2, new ProtobufWriter().Varint(3, 2).Varint(4, pieces.Count)
             .Varint(40, 3).Varint(41, 2).Varint(42, 1).Varint(43, 0));
-        model.Message(3, new ProtobufWriter().String(1, "identity").Bool(3, false).Bool(4, false).Bool(5, true));
+        model.Message(3, new ProtobufWriter().String(1, "identity").Bool(3, addDummyPrefix).Bool(4, false).Bool(5, true));
         File.WriteAllBytes(Path.Combine(dir, "tokenizer.model"), model.ToArray());
         return new TinyVocabulary([.. pieces.Select(p => p.Piece)], BosId: 2, EosId: 1);
     }
