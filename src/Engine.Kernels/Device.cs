@@ -310,6 +310,54 @@ public abstract partial class Device : IDisposable
         Run(in args);
     }
 
+    // ---------------------------------------------------------------- inference ops (pretrained LLMs; forward only)
+
+    /// <inheritdoc cref="RmsNormForwardArgs{T}"/>
+    public void RmsNormForward<T>(BufferView<T> output, BufferView<T> rstd, BufferView<T> x, BufferView<T> weight,
+        int rows, int channels, T epsilon, T weightOffset)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var args = new RmsNormForwardArgs<T>(output, rstd, x, weight, rows, channels, epsilon, weightOffset);
+        args.Validate(Math<T>(nameof(RmsNormForward)));
+        Run(in args);
+    }
+
+    /// <inheritdoc cref="GatedActivationForwardArgs{T}"/>
+    public void GatedActivationForward<T>(BufferView<T> output, BufferView<T> gate, BufferView<T> up, GatedActivation activation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var args = new GatedActivationForwardArgs<T>(output, gate, up, activation);
+        args.Validate(Math<T>(nameof(GatedActivationForward)));
+        Run(in args);
+    }
+
+    /// <inheritdoc cref="SoftCapForwardArgs{T}"/>
+    public void SoftCapForward<T>(BufferView<T> output, BufferView<T> x, T cap) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var args = new SoftCapForwardArgs<T>(output, x, cap);
+        args.Validate(Math<T>(nameof(SoftCapForward)), double.CreateTruncating(cap));
+        Run(in args);
+    }
+
+    /// <inheritdoc cref="RotaryForwardArgs{T}"/>
+    public void RotaryForward<T>(BufferView<T> x, BufferView<T> inverseFrequencies, int tokens, int heads, int headDim)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var args = new RotaryForwardArgs<T>(x, inverseFrequencies, tokens, heads, headDim);
+        args.Validate(Math<T>(nameof(RotaryForward)));
+        Run(in args);
+    }
+
+    /// <inheritdoc cref="GroupedAttentionForwardArgs{T}"/>
+    public void GroupedAttentionForward<T>(BufferView<T> output, BufferView<T> q, BufferView<T> k, BufferView<T> v,
+        int tokens, int heads, int kvHeads, int headDim, T scale, T softCap = default, int slidingWindow = 0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var args = new GroupedAttentionForwardArgs<T>(output, q, k, v, tokens, heads, kvHeads, headDim, scale, softCap, slidingWindow);
+        args.Validate(Math<T>(nameof(GroupedAttentionForward)), double.CreateTruncating(softCap));
+        if (tokens > 0) Run(in args);
+    }
+
     // ---------------------------------------------------------------- checking
 
     /// <summary>The checker for <paramref name="op"/> on this device (no element-type rule: memory ops take any type).</summary>
@@ -384,6 +432,17 @@ public abstract partial class Device : IDisposable
     protected abstract void Run<T>(in CrossEntropyArgs<T> args) where T : unmanaged, IFloatingPointIeee754<T>;
 
     protected abstract void Run<T>(in AdamArgs<T> args) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    protected abstract void Run<T>(in RmsNormForwardArgs<T> args) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    protected abstract void Run<T>(in GatedActivationForwardArgs<T> args) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    protected abstract void Run<T>(in SoftCapForwardArgs<T> args) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    protected abstract void Run<T>(in RotaryForwardArgs<T> args) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Never called with 0 tokens.</summary>
+    protected abstract void Run<T>(in GroupedAttentionForwardArgs<T> args) where T : unmanaged, IFloatingPointIeee754<T>;
 
     public virtual void Dispose() => GC.SuppressFinalize(this);
 }

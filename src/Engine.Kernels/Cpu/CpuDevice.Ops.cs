@@ -184,4 +184,39 @@ public sealed unsafe partial class CpuDevice
             AdamCpu.Step(this, F(a.Parameters), F(a.Gradients), F(a.FirstMoment), F(a.SecondMoment), a.Parameters.Length, a.Settings, a.Step);
         else base.Run(in a);
     }
+
+    // ---------------------------------------------------------------- inference ops
+
+    protected override void Run<T>(in RmsNormForwardArgs<T> a)
+    {
+        if (IsFloat<T>())
+            RmsNormCpu.Forward(this, F(a.Output), a.SavesRstd ? F(a.Rstd) : null, F(a.X), F(a.Weight), a.Rows, a.Channels, F(a.Epsilon), F(a.WeightOffset));
+        else base.Run(in a);
+    }
+
+    protected override void Run<T>(in GatedActivationForwardArgs<T> a)
+    {
+        if (IsFloat<T>()) GatedActivationCpu.Forward(this, F(a.Output), F(a.Gate), F(a.Up), a.Output.Length, a.Activation);
+        else base.Run(in a);
+    }
+
+    protected override void Run<T>(in SoftCapForwardArgs<T> a)
+    {
+        if (IsFloat<T>()) SoftCapCpu.Forward(this, F(a.Output), F(a.X), a.Output.Length, F(a.Cap));
+        else base.Run(in a);
+    }
+
+    protected override void Run<T>(in RotaryForwardArgs<T> a)
+    {
+        if (IsFloat<T>()) RotaryCpu.Forward(this, F(a.X), F(a.InverseFrequencies), a.Tokens, a.Heads, a.HeadDim);
+        else base.Run(in a);
+    }
+
+    protected override void Run<T>(in GroupedAttentionForwardArgs<T> a)
+    {
+        if (IsFloat<T>())
+            GroupedAttentionCpu.Forward(this, F(a.Output), F(a.Q), F(a.K), F(a.V), a.Tokens, a.Heads, a.KvHeads, a.HeadDim,
+                F(a.Scale), F(a.SoftCap), a.SlidingWindow);
+        else base.Run(in a);
+    }
 }

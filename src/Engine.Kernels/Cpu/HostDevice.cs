@@ -93,6 +93,22 @@ public abstract class HostDevice : Device
     protected override void Run<T>(in AdamArgs<T> a)
         => NaiveOps.AdamStep(a.Parameters.Span(), a.Gradients.Span(), a.FirstMoment.Span(), a.SecondMoment.Span(), a.Settings, a.Step);
 
+    protected override void Run<T>(in RmsNormForwardArgs<T> a)
+        => NaiveOps.RmsNormForward(a.Output.Span(), a.SavesRstd ? a.Rstd.Span() : Span<T>.Empty, a.X.Span(), a.Weight.Span(),
+            a.Rows, a.Channels, a.Epsilon, a.WeightOffset);
+
+    protected override void Run<T>(in GatedActivationForwardArgs<T> a)
+        => NaiveOps.GatedActivationForward(a.Output.Span(), a.Gate.Span(), a.Up.Span(), a.Activation);
+
+    protected override void Run<T>(in SoftCapForwardArgs<T> a) => NaiveOps.SoftCapForward(a.Output.Span(), a.X.Span(), a.Cap);
+
+    protected override void Run<T>(in RotaryForwardArgs<T> a)
+        => NaiveOps.RotaryForward(a.X.Span(), a.InverseFrequencies.Span(), a.Tokens, a.Heads, a.HeadDim);
+
+    protected override void Run<T>(in GroupedAttentionForwardArgs<T> a)
+        => NaiveOps.GroupedAttentionForward(a.Output.Span(), a.Q.Span(), a.K.Span(), a.V.Span(),
+            a.Tokens, a.Heads, a.KvHeads, a.HeadDim, a.Scale, a.SoftCap, a.SlidingWindow);
+
     /// <summary>Every index of a gather or scatter lies in the table (host memory: checking costs no wait).</summary>
     /// <exception cref="ArgumentOutOfRangeException">One does not.</exception>
     protected void CheckIndices(string op, BufferView<int> indices, int tableRows)

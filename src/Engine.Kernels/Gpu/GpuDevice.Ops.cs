@@ -21,6 +21,11 @@ public sealed partial class GpuDevice
     private RowsGpu? _rows;
     private CrossEntropyGpu? _crossEntropy;
     private AdamGpu? _adam;
+    private RmsNormGpu? _rmsNorm;
+    private GatedActivationGpu? _gated;
+    private SoftCapGpu? _softCap;
+    private RotaryGpu? _rotary;
+    private GroupedAttentionGpu? _groupedAttention;
 
     private PeakGpu.Loaded? _peaks;
 
@@ -77,6 +82,21 @@ public sealed partial class GpuDevice
         => (_crossEntropy ??= new CrossEntropyGpu(this)).Run(As<CrossEntropyArgs<T>, CrossEntropyArgs<float>>(a));
 
     protected override void Run<T>(in AdamArgs<T> a) => (_adam ??= new AdamGpu(this)).Step(As<AdamArgs<T>, AdamArgs<float>>(a));
+
+    protected override void Run<T>(in RmsNormForwardArgs<T> a)
+        => (_rmsNorm ??= new RmsNormGpu(this)).Forward(As<RmsNormForwardArgs<T>, RmsNormForwardArgs<float>>(a));
+
+    protected override void Run<T>(in GatedActivationForwardArgs<T> a)
+        => (_gated ??= new GatedActivationGpu(this)).Forward(As<GatedActivationForwardArgs<T>, GatedActivationForwardArgs<float>>(a));
+
+    protected override void Run<T>(in SoftCapForwardArgs<T> a)
+        => (_softCap ??= new SoftCapGpu(this)).Forward(As<SoftCapForwardArgs<T>, SoftCapForwardArgs<float>>(a));
+
+    protected override void Run<T>(in RotaryForwardArgs<T> a)
+        => (_rotary ??= new RotaryGpu(this)).Forward(As<RotaryForwardArgs<T>, RotaryForwardArgs<float>>(a));
+
+    protected override void Run<T>(in GroupedAttentionForwardArgs<T> a)
+        => (_groupedAttention ??= new GroupedAttentionGpu(this)).Forward(As<GroupedAttentionForwardArgs<T>, GroupedAttentionForwardArgs<float>>(a));
 
     // ---------------------------------------------------------------- scratch
 

@@ -189,6 +189,12 @@ public abstract partial class DeviceParitySuite
             Device.CrossEntropyForwardBackward(zs.Slice(0, rows), ys.Slice(0, rows * vocab), xs.Slice(0, rows * vocab), indices.View, rows, vocab, 0.25f);
             Device.ArgMaxRows(argmax.View, xs.Slice(0, rows * vocab), rows, vocab);
             Device.AdamStep(ys.Slice(0, 1000), xs.Slice(0, 1000), zs.Slice(0, 1000), zs.Slice(1000, 1000), settings, 3);
+            Device.RmsNormForward(zs.Slice(0, rc), ss.Slice(8, rows), xs.Slice(0, rc), ss.Slice(40, channels), rows, channels, 1e-6f, 1f);
+            Device.RmsNormForward(zs.Slice(0, rc), default, xs.Slice(0, rc), ss.Slice(40, channels), rows, channels, 1e-6f, 0f);
+            Device.GatedActivationForward(zs.Slice(0, 100), xs.Slice(0, 100), ys.Slice(0, 100), GatedActivation.GeluTanh);
+            Device.SoftCapForward(zs.Slice(0, 100), xs.Slice(0, 100), 30f);
+            Device.RotaryForward(zs.Slice(0, rc), ss.Slice(0, 2), rows, 2, 4);
+            Device.GroupedAttentionForward(zs.Slice(0, rc), xs.Slice(0, rc), ys.Slice(0, rc / 2), ys.Slice(rc / 2, rc / 2), rows, 2, 1, 4, 0.5f, 50f, 3);
         }
         if (WhyLaunchesAllocate is { } why) Assert.Ignore($"skipped: {why}");
         foreach (var variant in AllocationFreeVariants)

@@ -68,6 +68,16 @@ internal sealed class NullDevice : Device
 
     protected override void Run<T>(in AdamArgs<T> args) { }
 
+    protected override void Run<T>(in RmsNormForwardArgs<T> args) { }
+
+    protected override void Run<T>(in GatedActivationForwardArgs<T> args) { }
+
+    protected override void Run<T>(in SoftCapForwardArgs<T> args) { }
+
+    protected override void Run<T>(in RotaryForwardArgs<T> args) { }
+
+    protected override void Run<T>(in GroupedAttentionForwardArgs<T> args) { }
+
     private sealed class NullBuffer<T>(Device device, int length) : DeviceBuffer<T>(device, length) where T : unmanaged
     {
         public override void Dispose() { }
