@@ -16,6 +16,8 @@ public static class Program
                 return DefaultRunBenchmark.Run(rest);
             case "kernels":
                 return KernelBenchmark.Run(rest);
+            case "llm-pass":
+                return LlmPassBenchmark.Run(rest);
             default:
                 Console.Error.WriteLine("usage: Engine.Perf <benchmark> [options]");
                 Console.Error.WriteLine("  gemm [--quick] [--cpu-time] [--only TEXT] [--shape m,n,k,tA,tB]");
@@ -27,6 +29,8 @@ public static class Program
                 Console.Error.WriteLine("       wall time of the README's main job (target < 60 s on the CPU), then the step's phases vs the naive device");
                 Console.Error.WriteLine("  kernels [--device cuda[:i]|opencl[:i]|gpu-sim[:GROUP]|auto] [--gemm-size N] [--naive] [--quick]");
                 Console.Error.WriteLine("       every GPU op at the model's shapes vs the copy bandwidth and FMA peak measured in the run, then an N³ GEMM");
+                Console.Error.WriteLine("  llm-pass [--layers 2] [--tokens 60] [--positions 20] [--passes 3] [--device cpu] [--dir DIR]");
+                Console.Error.WriteLine("       a random Gemma-2-2B-shaped bf16 model with N layers: upload time, analysis-pass time, peak RSS");
                 return 2;
         }
     }
