@@ -13,6 +13,7 @@ namespace Engine.Train.Tests.Llm.Forward;
 [TestFixture("cpu")]
 [TestFixture("naive")]
 [TestFixture("gpu-sim")]
+[TestFixture("cuda:0")]
 [Category("Llm")]
 public sealed class LlmModelHandTests(string spec)
 {
