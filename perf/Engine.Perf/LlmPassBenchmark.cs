@@ -63,12 +63,18 @@ public static class LlmPassBenchmark
         var prompt = Enumerable.Range(0, tokens).Select(_ => random.Next(config.VocabSize)).ToArray();
         var interest = Enumerable.Range(0, positions).Select(i => (int)((long)i * tokens / positions)).ToArray();
         var times = new double[passes];
+        var cpuTimes = new double[passes];
         LlmReadout? readout = null;
+        using var process = Process.GetCurrentProcess();
         for (var pass = 0; pass < passes; pass++)
         {
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             clock.Restart();
             readout = model.Run(prompt, interest, targetTokenId: 7);
             times[pass] = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            cpuTimes[pass] = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         }
         var afterPass = Memory.Read();
 
@@ -78,12 +84,13 @@ public static class LlmPassBenchmark
         Console.WriteLine($"map checkpoint {open:F2} s; upload (bf16 → float32, one tensor at a time) {load:F1} s");
         Console.WriteLine($"analysis pass, T = {tokens} tokens, {positions} positions of interest, lens at {readout!.LayerCount} layers:");
         Console.WriteLine($"  first {times[0]:F2} s; median of {passes} {Median(times):F2} s; all [{string.Join(", ", times.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))}] s");
+        Console.WriteLine($"  process CPU time per pass: median {Median(cpuTimes):F2} s (on a machine shared with other jobs, wall ≥ CPU / threads)");
         Console.WriteLine($"  final-layer lens: log P(target) {readout.Lens[^1].LogProbTarget:F3}, rank {readout.Lens[^1].Rank}");
         Console.WriteLine("memory (GB):          VmHWM(peak)  VmRSS  RssAnon  RssFile");
         Memory.Print("after writing", afterWrite);
         Memory.Print("after upload", afterLoad);
         Memory.Print("after the passes", afterPass);
-        Console.WriteLine($"RESULT layers={layers} tokens={tokens} upload_s={load:F2} pass_first_s={times[0]:F3} pass_median_s={Median(times):F3} " +
+        Console.WriteLine($"RESULT layers={layers} tokens={tokens} upload_s={load:F2} pass_first_s={times[0]:F3} pass_median_s={Median(times):F3} pass_cpu_s={Median(cpuTimes):F3} " +
                           $"peak_rss_gb={afterPass.Hwm / 1e9:F2} rss_anon_gb={afterPass.Anon / 1e9:F2} rss_file_gb={afterPass.File / 1e9:F2}");
         return 0;
     }
