@@ -8,7 +8,7 @@ namespace Engine.Train.Tests.Llm.Fixtures;
 /// <summary>
 /// A small random model written by the test in the real Hugging Face layout: config.json, model.safetensors (or shards
 /// with model.safetensors.index.json) and tokenizer files. <see cref="Tensors"/> holds every tensor's values exactly as
-/// stored (rounded to the on-disk dtype), for the float64 reference forward pass.
+/// stored (rounded to the on-disk dtype), for the float64 reference forward pass (<see cref="LlmReference"/>).
 /// </summary>
 public sealed class TinyLlm
 {
