@@ -99,10 +99,27 @@ public sealed unsafe class SafeTensorsMappedFile : IDisposable
     /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
     public void ReadFloat32(SafeTensorInfo tensor, Span<float> destination)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(tensor);
         if (destination.Length != tensor.ElementCount)
             throw new ArgumentException($"{Path}: tensor '{tensor.Name}' has {tensor.ElementCount} values, destination {destination.Length}");
+        ReadFloat32(tensor, 0, destination);
+    }
+
+    /// <summary>
+    /// Converts elements [<paramref name="firstElement"/>, <paramref name="firstElement"/> + destination.Length) of the
+    /// tensor (row-major as stored) into <paramref name="destination"/>, as <see cref="ReadFloat32(SafeTensorInfo, Span{float})"/>
+    /// does for the whole tensor: a large tensor can be converted through a small buffer.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A dtype other than F32, BF16, F16, F64.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range reaches outside the tensor.</exception>
+    /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
+    public void ReadFloat32(SafeTensorInfo tensor, long firstElement, Span<float> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (firstElement < 0 || firstElement + destination.Length > tensor.ElementCount)
+            throw new ArgumentOutOfRangeException(nameof(firstElement), firstElement,
+                $"{Path}: tensor '{tensor.Name}': elements [{firstElement}, {firstElement + destination.Length}) outside its {tensor.ElementCount}");
         if (!_byName.TryGetValue(tensor.Name, out var own) || own != tensor)
             throw new ArgumentException($"{Path}: tensor '{tensor.Name}' is not an entry of this file");
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors reading needs a little-endian host");
@@ -112,7 +129,7 @@ public sealed unsafe class SafeTensorsMappedFile : IDisposable
         for (long done = 0; done < destination.Length; done += SliceElements)
         {
             var count = (int)Math.Min(SliceElements, destination.Length - done);
-            var raw = new ReadOnlySpan<byte>(_data + tensor.Begin + done * size, count * size);
+            var raw = new ReadOnlySpan<byte>(_data + tensor.Begin + (firstElement + done) * size, count * size);
             var slice = destination.Slice((int)done, count);
             switch (tensor.DType)
             {
@@ -126,6 +143,31 @@ public sealed unsafe class SafeTensorsMappedFile : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Tells the kernel this process no longer needs the tensor's mapped pages (Linux: madvise MADV_DONTNEED on the whole
+    /// pages inside the tensor's bytes). The page cache keeps them and a later read pages them in again; only this
+    /// process's resident set shrinks — so converting a checkpoint tensor by tensor does not leave the whole file
+    /// resident. No effect elsewhere.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
+    public void DropResidentPages(SafeTensorInfo tensor)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (!OperatingSystem.IsLinux()) return;
+        var page = Environment.SystemPageSize;
+        var start = (nint)(_data + tensor.Begin);
+        var end = (nint)(_data + tensor.End);
+        var first = (start + page - 1) & ~(nint)(page - 1);
+        var last = end & ~(nint)(page - 1);
+        if (last > first) _ = Madvise(first, (nuint)(last - first), MadviseDontNeed);
+    }
+
+    private const int MadviseDontNeed = 4;
+
+    [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static extern int Madvise(nint address, nuint length, int advice);
 
     /// <summary>Unmaps the file.</summary>
     public void Dispose()

@@ -63,6 +63,27 @@ public sealed class LlmWeights : IDisposable
         file.ReadFloat32(info, destination);
     }
 
+    /// <summary>
+    /// Converts elements [<paramref name="firstElement"/>, <paramref name="firstElement"/> + destination.Length) of the
+    /// tensor (row-major) into <paramref name="destination"/>: a large tensor through a small buffer.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such tensor.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range reaches outside the tensor.</exception>
+    public void ReadFloat32(string name, long firstElement, Span<float> destination)
+    {
+        var (file, info) = Entry(name);
+        file.ReadFloat32(info, firstElement, destination);
+    }
+
+    /// <summary>Drops the tensor's mapped pages from this process's resident set once it has been read (see
+    /// <see cref="SafeTensorsMappedFile.DropResidentPages"/>); reading it again still works.</summary>
+    /// <exception cref="KeyNotFoundException">No such tensor.</exception>
+    public void DropResidentPages(string name)
+    {
+        var (file, info) = Entry(name);
+        file.DropResidentPages(info);
+    }
+
     /// <summary>The tensor as a new float32 array.</summary>
     public float[] ReadFloat32(string name)
     {

@@ -3,15 +3,19 @@ using Engine.Kernels;
 namespace Engine.Train.Llm;
 
 /// <summary>
-/// Moves checkpoint tensors onto a device one at a time: each is converted to float32 (from bf16, f16 or f32) into one
-/// reused host buffer sized for the largest tensor, then uploaded, so the host holds at most one tensor beside the
-/// device copy. Reports progress per tensor.
+/// Moves checkpoint tensors onto a device one at a time, each in chunks of at most <see cref="ChunkElements"/>: a chunk
+/// is converted to float32 (from bf16, f16 or f32) into one reused host buffer and uploaded into its slice of the device
+/// buffer, and once a tensor is on the device its mapped file pages leave the process's resident set. So the host holds
+/// 64 MB beside the device copy, whatever the tensor sizes. Reports progress per tensor.
 /// </summary>
 internal sealed class LlmWeightUploader
 {
     private readonly LlmWeights _weights;
     private readonly Device _device;
     private readonly IProgress<LlmLoadProgress>? _progress;
+    /// <summary>Elements converted and uploaded at a time (64 MB of float32).</summary>
+    public const int ChunkElements = 1 << 24;
+
     private readonly float[] _staging;
     private readonly int _total;
     private int _done;
@@ -23,7 +27,7 @@ internal sealed class LlmWeightUploader
         _progress = progress;
         _total = tensors.Count;
         var largest = tensors.Max(t => Elements(t.Shape));
-        _staging = GC.AllocateUninitializedArray<float>(checked((int)largest));
+        _staging = GC.AllocateUninitializedArray<float>((int)Math.Min(largest, ChunkElements));
     }
 
     /// <summary>A new device buffer holding tensor <paramref name="name"/>, whose shape must be <paramref name="shape"/>.</summary>
@@ -34,12 +38,16 @@ internal sealed class LlmWeightUploader
         if (!actual.SequenceEqual(shape))
             throw new LlmInputException($"{_weights.ModelDir}: tensor {name} has shape [{string.Join(", ", actual)}], expected [{string.Join(", ", shape)}]");
         var length = checked((int)Elements(shape));
-        var host = _staging.AsSpan(0, length);
-        _weights.ReadFloat32(name, host);
         var buffer = _device.Allocate<float>(length);
         try
         {
-            _device.Upload<float>(host, buffer.View);
+            for (var start = 0; start < length; start += _staging.Length)
+            {
+                var host = _staging.AsSpan(0, Math.Min(_staging.Length, length - start));
+                _weights.ReadFloat32(name, start, host);
+                _device.Upload<float>(host, buffer.Slice(start, host.Length));
+            }
+            _weights.DropResidentPages(name);
         }
         catch
         {
