@@ -22,7 +22,7 @@ public static class Program
             settings.HelpWriter = null; // errors are reported as one line below; help goes to stdout
             settings.CaseInsensitiveEnumValues = true;
         });
-        var parsed = parser.ParseArguments<TrainOptions, GridOptions, ReportVerbOptions, DataOptions, AnalyzeOptions, DevicesOptions>(args);
+        var parsed = parser.ParseArguments<TrainOptions, GridOptions, ReportVerbOptions, DataOptions, AnalyzeOptions, LlmOptions, DevicesOptions>(args);
         try
         {
             return parsed.MapResult(
@@ -31,6 +31,7 @@ public static class Program
                 (ReportVerbOptions o) => ReportVerb.Run(o, Console.Out),
                 (DataOptions o) => DataVerb.Run(o, Console.Out),
                 (AnalyzeOptions o) => AnalyzeVerb.Run(o, Console.Out),
+                (LlmOptions o) => LlmVerb.Run(o, Console.Out),
                 (DevicesOptions o) => DevicesVerb.Run(o, Console.Out),
                 errors => ReportParseErrors(parsed, errors.ToList()));
         }
@@ -83,8 +84,8 @@ public static class Program
             BadFormatConversionError b => $"{b.NameInfo.LongName}: the value is not of the expected kind",
             MissingValueOptionError v => $"option '--{v.NameInfo.LongName}' needs a value",
             RepeatedOptionError r => $"option '--{r.NameInfo.LongName}' is given more than once",
-            BadVerbSelectedError v => $"unknown verb '{v.Token}' (train, grid, report, data, analyze, devices)",
-            NoVerbSelectedError => "no verb given (train, grid, report, data, analyze, devices)",
+            BadVerbSelectedError v => $"unknown verb '{v.Token}' (train, grid, report, data, analyze, llm, devices)",
+            NoVerbSelectedError => "no verb given (train, grid, report, data, analyze, llm, devices)",
             TokenError t => $"unexpected argument '{t.Token}'",
             NamedError n => $"bad option '--{n.NameInfo.LongName}'",
             _ => first.Tag.ToString(),
