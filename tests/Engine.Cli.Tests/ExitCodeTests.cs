@@ -20,6 +20,7 @@ public class ExitCodeTests
         yield return new TestCaseData(new DatasetFormatException("/d/train.json", "invalid JSON")).SetArgDisplayNames("DatasetFormatException");
         yield return new TestCaseData(new InvalidDataException("/r/checkpoint.safetensors: truncated")).SetArgDisplayNames("InvalidDataException");
         yield return new TestCaseData(new ReportException("report: no folder 'x'")).SetArgDisplayNames("ReportException");
+        yield return new TestCaseData(new Engine.Train.Llm.LlmInputException("/m/config.json: 'model_type' is 'mistral'")).SetArgDisplayNames("LlmInputException");
     }
 
     private static IEnumerable<TestCaseData> Failures()
