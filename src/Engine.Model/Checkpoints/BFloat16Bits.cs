@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Engine.Model;
@@ -30,14 +32,15 @@ public static class BFloat16Bits
         if (source.Length != destination.Length)
             throw new ArgumentException($"{source.Length} bf16 values for {destination.Length} floats", nameof(destination));
         var i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && source.Length >= Vector256<ushort>.Count)
         {
-            var wide = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(destination);
-            for (; i + Vector256<ushort>.Count <= source.Length; i += Vector256<ushort>.Count)
+            ref var from = ref MemoryMarshal.GetReference(source);
+            ref var to = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(destination));
+            for (; i <= source.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
             {
-                var (lower, upper) = Vector256.Widen(Vector256.Create(source.Slice(i, Vector256<ushort>.Count)));
-                Vector256.ShiftLeft(lower, 16).CopyTo(wide.Slice(i));
-                Vector256.ShiftLeft(upper, 16).CopyTo(wide.Slice(i + Vector256<uint>.Count));
+                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref from, (nuint)i));
+                Vector256.ShiftLeft(lower, 16).StoreUnsafe(ref to, (nuint)i);
+                Vector256.ShiftLeft(upper, 16).StoreUnsafe(ref to, (nuint)(i + Vector256<uint>.Count));
             }
         }
         for (; i < source.Length; i++) destination[i] = ToSingle(source[i]);
