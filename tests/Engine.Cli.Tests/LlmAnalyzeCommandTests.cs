@@ -45,6 +45,10 @@ public class LlmAnalyzeCommandTests
         foreach (var curve in new[] { report.Mean.EnergyRaw, report.Mean.EnergyNormalised, report.Mean.ProbTarget, report.Mean.FunctorCosine, report.Mean.SpectrumRatio })
             Assert.That(curve, Has.Count.EqualTo(spec.Layers + 1).And.All.Not.Null);
         Assert.That(report.Mean.ProbTarget, Has.All.InRange(0.0, 1.0));
+        Assert.That(report.Seconds, Is.GreaterThan(0));
+        Assert.That(report.CpuSeconds, Is.GreaterThan(0));
+        Assert.That(report.LoadSeconds, Is.GreaterThan(0));
+        Assert.That(report.PeakWorkingSetBytes, Is.GreaterThan(1 << 20));
 
         // The CLI's numbers are the analysis of the model's own readout: prompt 0 recomputed in this process.
         var prompt = AnalogyPromptGenerator.Generate(new AnalogyPromptSettings(k, Seed: 5), 0L);

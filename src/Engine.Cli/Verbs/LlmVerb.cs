@@ -76,10 +76,10 @@ public static class LlmVerb
         var m = report.Mean;
         var text = new System.Text.StringBuilder();
         text.AppendLine($"{report.Prompts.Count} prompts, residual {report.Residual}, entity vector {report.EntityVector}; " +
-            $"forward passes {report.Seconds.ToString("0.00", CultureInfo.InvariantCulture)} s, peak working set {report.PeakWorkingSetBytes / (1024.0 * 1024):0} MiB");
+            $"forward passes {report.Seconds.ToString("0.00", CultureInfo.InvariantCulture)} s ({report.CpuSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s CPU), peak working set {report.PeakWorkingSetBytes / (1024.0 * 1024):0} MiB");
         text.AppendLine($"{"layer",-10} {"E raw",12} {"E norm",10} {"P(target)",10} {"rank",8} {"cos ~",8} {"λmax/tr",8}");
         for (var l = 0; l < report.Layers.Count; l++)
-            text.AppendLine($"{report.Layers[l],-10} {F(m.EnergyRaw[l], "G5"),12} {F(m.EnergyNormalised[l], "F4"),10} {F(m.ProbTarget[l], "F4"),10} " +
+            text.AppendLine($"{report.Layers[l],-10} {F(m.EnergyRaw[l], "G5"),12} {F(m.EnergyNormalised[l], "F4"),10} {F(m.ProbTarget[l], "G3"),10} " +
                 $"{F(m.Rank[l], "F1"),8} {F(m.FunctorCosine[l], "F3"),8} {F(m.SpectrumRatio[l], "F3"),8}");
         text.AppendLine($"Pearson(E norm, P(target)) over layers: {F(report.Correlation.EnergyNormalisedVsProb, "F3")} (mean curves), " +
             $"{F(report.MeanPromptCorrelation.EnergyNormalisedVsProb, "F3")} (mean over prompts); raw E: {F(report.Correlation.EnergyRawVsProb, "F3")}, " +

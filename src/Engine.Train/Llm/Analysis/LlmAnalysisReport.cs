@@ -39,6 +39,9 @@ public sealed record LlmAnalysisReport
     public EnergyCorrelations MeanPromptCorrelation { get; init; } = new(null, null);
     /// <summary>Wall time of the forward passes and figures over all prompts (seconds), and the process's peak working set (bytes).</summary>
     public double Seconds { get; init; }
+    /// <summary>The process's CPU time (all threads, user + system) over the same passes (seconds): on a shared machine the wall
+    /// time overstates the cost.</summary>
+    public double CpuSeconds { get; init; }
     /// <summary>Wall time of opening the weights and loading them onto the device (seconds).</summary>
     public double LoadSeconds { get; init; }
     public long PeakWorkingSetBytes { get; init; }

@@ -44,6 +44,7 @@ public static class LlmAnalysisRunner
         log($"loaded {config.Architecture}, {config.LayerCount} blocks, width {config.HiddenSize}, in {loadSeconds:0.0} s");
 
         var pass = Stopwatch.StartNew();
+        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var results = new List<PromptResult>(prompts.Count);
         for (var i = 0; i < prompts.Count; i++)
         {
@@ -53,11 +54,15 @@ public static class LlmAnalysisRunner
             var curves = PromptAnalysis.Analyze(prompt, tokens.Spans, Readout(readout, positions), options.Residual, options.EntityVector);
             results.Add(new PromptResult(i, prompt.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), prompt.Text,
                 prompt.Target, target, curves, PromptAnalysis.Correlate(curves)));
-            log($"prompt {i + 1}/{prompts.Count}: {tokens.Ids.Count} tokens, final P(target) {curves.ProbTarget[^1]:0.####}");
+            log($"prompt {i + 1}/{prompts.Count}: {tokens.Ids.Count} tokens, final P(target) {curves.ProbTarget[^1]:G3}");
         }
         var report = LlmAnalysisReport.Of(results, Path.GetFileName(Path.GetFullPath(options.ModelDirectory).TrimEnd(Path.DirectorySeparatorChar)),
             config.Architecture.ToString(), options.Device, settings, options.Residual, options.EntityVector,
-            pass.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64) with { LoadSeconds = loadSeconds };
+            pass.Elapsed.TotalSeconds, Process.GetCurrentProcess().PeakWorkingSet64) with
+        {
+            LoadSeconds = loadSeconds,
+            CpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds,
+        };
         var (json, html) = LlmAnalysisFiles.Write(options.OutDirectory, report);
         return (report, json, html);
     }

@@ -23,7 +23,8 @@ public static class LlmReportPage
         page.Paragraph($"{report.Architecture}, {report.Layers.Count - 1} blocks, on {report.Device}; {report.Prompts.Count} prompts with " +
             $"K = {knobs.EntitiesPerCategory} entities per category, R = {knobs.Relations} relations, G = {knobs.GivenCorrespondences} given " +
             $"correspondences, seed {knobs.Seed}; residual mode {report.Residual}, entity vector {report.EntityVector}. " +
-            $"{report.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s, peak working set {report.PeakWorkingSetBytes / (1024.0 * 1024 * 1024):0.00} GiB.", "meta");
+            $"Loading {report.LoadSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s; forward passes {report.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s " +
+            $"({report.CpuSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s CPU), peak working set {report.PeakWorkingSetBytes / (1024.0 * 1024 * 1024):0.00} GiB.", "meta");
         if (report.Prompts.Count > 0)
             page.Paragraph($"First prompt: {report.Prompts[0].Text} → {report.Prompts[0].Target}", "meta");
         page.Paragraph($"Pearson correlation over the layers between the normalised Dirichlet energy and P(target): " +
