@@ -66,7 +66,7 @@ internal static unsafe class RopeCpu
                     {
                         var offset = head * headSize;
                         if (accumulate) RotateBackAdd(y + offset, x + offset, cos, sin, half);
-                        else Rotate(y + offset, x + offset, cos, sin, half);
+                        else RotateHalf(y + offset, x + offset, cos, sin, half);
                     }
                     var vIn = new ReadOnlySpan<float>(x + 2 * channels, channels);
                     var vOut = new Span<float>(y + 2 * channels, channels);
@@ -77,7 +77,11 @@ internal static unsafe class RopeCpu
         }
     }
 
-    private static void Rotate(float* y, float* x, float* cos, float* sin, int half)
+    /// <summary>
+    /// One head's rotate-half: y[i] = x[i]·cos[i] − x[i+half]·sin[i], y[i+half] = x[i+half]·cos[i] + x[i]·sin[i].
+    /// Both halves are read before either is written, so y may be x (in place). Shared with <see cref="RotaryCpu"/>.
+    /// </summary>
+    internal static void RotateHalf(float* y, float* x, float* cos, float* sin, int half)
     {
         var i = 0;
         for (; i + Vector<float>.Count <= half; i += Vector<float>.Count)

@@ -1,5 +1,3 @@
-using System.Numerics;
-
 using Engine.Kernels.Cpu;
 
 namespace Engine.Kernels.Ops;
@@ -9,7 +7,7 @@ namespace Engine.Kernels.Ops;
 /// <summary>
 /// float32 fast path of the Hugging Face rotary embedding, in place, tokens in parallel: a token's cos/sin row
 /// (angle t·f_i in float64, rounded once, as the naive loop) is computed into per-thread scratch and applied to its
-/// NH heads with SIMD multiply-adds. Naive loop: <see cref="NaiveOps.RotaryForward{T}"/>.
+/// NH heads with the SIMD rotate-half of <see cref="RopeCpu.RotateHalf"/>. Naive loop: <see cref="NaiveOps.RotaryForward{T}"/>.
 /// </summary>
 internal static unsafe class RotaryCpu
 {
@@ -36,29 +34,8 @@ internal static unsafe class RotaryCpu
                     sin[i] = (float)s;
                 }
                 var row = x + (nint)t * heads * headDim;
-                for (var h = 0; h < heads; h++) Rotate(row + h * headDim, cos, sin, half);
+                for (var h = 0; h < heads; h++) RopeCpu.RotateHalf(row + h * headDim, row + h * headDim, cos, sin, half);
             }
-        }
-    }
-
-    private static void Rotate(float* x, float* cos, float* sin, int half)
-    {
-        var i = 0;
-        for (; i + Vector<float>.Count <= half; i += Vector<float>.Count)
-        {
-            var x1 = Vector.Load(x + i);
-            var x2 = Vector.Load(x + half + i);
-            var c = Vector.Load(cos + i);
-            var s = Vector.Load(sin + i);
-            Vector.Store(x1 * c - x2 * s, x + i);
-            Vector.Store(x2 * c + x1 * s, x + half + i);
-        }
-        for (; i < half; i++)
-        {
-            var x1 = x[i];
-            var x2 = x[half + i];
-            x[i] = x1 * cos[i] - x2 * sin[i];
-            x[half + i] = x2 * cos[i] + x1 * sin[i];
         }
     }
 }
