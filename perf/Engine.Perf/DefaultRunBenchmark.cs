@@ -1,127 +1,156 @@
 using System.Diagnostics;
 using System.Globalization;
 using Engine.Kernels;
-using Engine.Model;
 using Engine.Train.Config;
 using Engine.Train.Training;
 
 namespace Engine.Perf;
 
 /// <summary>
-/// The README's main job, timed: the default run (N = 10, R = 10000 → V = 10011, width 128, 1 layer,
-/// batch 64, probes every epoch) for <c>--epochs</c> epochs (default 1000) on the chosen device, through the
-/// real <see cref="Trainer"/> (files, probes, checkpoints included). Then the step split into its phases on
-/// that device and, as the reference in the same run, on the naive <see cref="Kernels.Cpu.NaiveDevice"/>.
-/// Usage: default-run [--device cpu] [--epochs 1000] [--steps 30] [--reference-steps 3] (0 skips the reference).
+/// The README's main job, timed: the default run (N = 10, R = 10000 → V = 10011, width 128, 1 layer, batch 64,
+/// probes every epoch) for <c>--epochs</c> epochs (default 1000) on the chosen device, through the real
+/// <see cref="Trainer"/> (files, probes, checkpoints included), with the model and optimiser flags of
+/// <c>engine train</c>. For each run: the whole-run wall time and the epoch rate of the first and of the last
+/// 100 epochs (a run that slows late in training shows it there). <c>--weight-decay</c> takes a comma list
+/// (e.g. <c>0,0.01</c>): the runs go back to back in one invocation and each is compared with the first, so a
+/// machine shared with other jobs slows them alike. Then, for the last run, the step split into its phases at the
+/// start of training (a fresh model) and at the late state the run reached (its trained model and optimiser),
+/// the subnormal floats in its buffers there, Adam's traffic against a memory-bandwidth reference of the same
+/// size, and the same start-of-training phases on the <see cref="Kernels.Cpu.NaiveDevice"/> (--naive-steps 0 skips it).
 /// </summary>
 public static class DefaultRunBenchmark
 {
+    private const string Usage = "default-run [--device cpu] [--epochs 1000] [--weight-decay 0[,0.01...]] [--optimizer adam|adamw] " +
+                                 "[--lr 1e-3] [--width 128] [--depth 1] [--tied [true|false]] [--steps 30] [--naive-steps 3]";
+
+    public static string UsageLine => Usage;
+
     public static int Run(string[] args)
     {
-        var options = Options(args);
-        var device = options.GetValueOrDefault("device", "cpu");
-        var epochs = int.Parse(options.GetValueOrDefault("epochs", "1000"), CultureInfo.InvariantCulture);
-        var steps = int.Parse(options.GetValueOrDefault("steps", "30"), CultureInfo.InvariantCulture);
-        var referenceSteps = int.Parse(options.GetValueOrDefault("reference-steps", "3"), CultureInfo.InvariantCulture);
-
-        var folder = Directory.CreateTempSubdirectory("engine-default-run-").FullName;
+        BenchmarkFlags flags;
         try
         {
-            var settings = new RunSettings { Epochs = epochs, Device = device, CheckpointEvery = 100 };
-            var clock = Stopwatch.StartNew();
-            using var trainer = new Trainer(settings, Path.Combine(folder, "run"), resume: false);
-            var setup = clock.Elapsed.TotalSeconds;
-            var summary = trainer.Run();
-            var total = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"default run on {trainer.Model.Device.Description}");
-            Console.WriteLine($"  {summary.Epochs} epochs, {summary.Steps} steps, {summary.Tokens} tokens, probes every epoch");
-            Console.WriteLine($"  wall {total:F1} s (set-up {setup:F1} s, training + probes {summary.Seconds:F1} s): " +
-                              $"{summary.Steps / summary.Seconds:F0} steps/s, {summary.Tokens / summary.Seconds:F0} tokens/s");
-            var projected = total * 1000.0 / epochs;
-            Console.WriteLine(epochs == 1000
-                ? $"  target: the whole default run under 60 s → {(total < 60 ? "met" : "NOT met")}"
-                : $"  projected to 1000 epochs: {projected:F0} s (target < 60 s → {(projected < 60 ? "met" : "NOT met")}; run --epochs 1000 to measure it)");
+            flags = BenchmarkFlags.Parse(args);
         }
-        finally
+        catch (FormatException e)
         {
-            Directory.Delete(folder, recursive: true);
+            Console.Error.WriteLine($"default-run: {e.Message} (usage: {Usage})");
+            return 2;
         }
 
-        Console.WriteLine();
-        Console.WriteLine("one training step of the default model (batch 64 × 3 tokens), median ms per phase:");
-        Console.WriteLine($"  {"device",-11} {"inputs+zero",12} {"forward",9} {"backward",9} {"adam",7} {"total",8} {"probe pass",11}");
-        var fast = Phases(device, steps);
-        Print(device, fast);
-        if (referenceSteps > 0)
+        var runs = new List<(double WeightDecay, RunTiming Timing)>();
+        foreach (var decay in flags.WeightDecays)
         {
-            var reference = Phases("naive", referenceSteps);
-            Print("reference", reference);
-            Console.WriteLine($"  speed-up over the naive reference: step {reference.Total / fast.Total:F1}×, probe pass {reference.Probe / fast.Probe:F1}×");
+            var settings = flags.Settings(decay);
+            try
+            {
+                settings.Validate();
+            }
+            catch (SettingsException e)
+            {
+                Console.Error.WriteLine($"default-run: {e.Message}");
+                return 2;
+            }
+            var timing = TimeRun(settings, flags.Steps);
+            runs.Add((decay, timing));
+            PrintRun(settings, timing);
         }
+        if (runs.Count > 1)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"against weight decay {Format(runs[0].WeightDecay)} in this invocation (back to back, same machine load):");
+            foreach (var (decay, timing) in runs.Skip(1))
+                Console.WriteLine($"  weight decay {Format(decay)}: wall {timing.Wall / runs[0].Timing.Wall:F2}× " +
+                                  $"(target ≤ 1.2×), last/first epoch rate {timing.LateRate / timing.EarlyRate:F2}");
+        }
+
+        var last = flags.Settings(flags.WeightDecays[^1]);
+        Console.WriteLine();
+        Console.WriteLine($"one training step (batch {last.Batch}), median ms per phase over {flags.Steps} steps, weight decay {Format(last.WeightDecay)}:");
+        StepPhases.PrintHeader();
+        var start = WithFreshTrainer(last, t => StepPhases.Measure(t.Model, t.Optimizer, t.Dataset.TrainingFacts, flags.Steps));
+        start.Print($"{last.Device} start");
+        var late = runs[^1].Timing.Late;
+        late.Phases.Print($"{last.Device} epoch {last.Epochs}");
+        if (flags.NaiveSteps > 0)
+        {
+            var naive = WithFreshTrainer(last with { Device = "naive" },
+                t => StepPhases.Measure(t.Model, t.Optimizer, t.Dataset.TrainingFacts, flags.NaiveSteps));
+            naive.Print("naive start");
+            Console.WriteLine($"  speed-up over the naive device at the start: step {naive.Total / start.Total:F1}×, " +
+                              $"probe pass {naive.Probe / start.Probe:F1}×");
+        }
+        Console.WriteLine();
+        Console.WriteLine($"subnormal floats at epoch {last.Epochs} (of each buffer's length):");
+        foreach (var line in late.Census) Console.WriteLine($"  {line}");
+        Console.WriteLine();
+        Console.WriteLine(late.Adam);
         return 0;
     }
 
-    private sealed record StepPhases(double Inputs, double Forward, double Backward, double Adam, double Probe)
-    {
-        public double Total => Inputs + Forward + Backward + Adam;
-    }
+    /// <summary>What one run measured: wall time, epoch rates, and the late state's phases and census.</summary>
+    private sealed record RunTiming(double Wall, double Setup, int Window, double EarlyRate, double LateRate, LateState Late);
 
-    private static void Print(string name, StepPhases p) =>
-        Console.WriteLine($"  {name,-11} {p.Inputs,12:F2} {p.Forward,9:F2} {p.Backward,9:F2} {p.Adam,7:F2} {p.Total,8:F2} {p.Probe,11:F2}");
+    /// <summary>At the end of a run: the step's phases, the subnormal census, Adam against the memory reference.</summary>
+    private sealed record LateState(StepPhases Phases, IReadOnlyList<string> Census, string Adam);
 
-    /// <summary>Median time of each phase over <paramref name="steps"/> steps after two warm-up steps.</summary>
-    private static StepPhases Phases(string deviceSpec, int steps)
+    /// <summary>Trains one run, then measures its late state (the phases over <paramref name="steps"/> further steps).</summary>
+    private static RunTiming TimeRun(RunSettings settings, int steps)
     {
-        using var device = Device.Open(deviceSpec);
-        var config = new GptConfig(10011);
-        using var model = new Gpt<float>(config, device, seed: 1);
-        using var tape = new Tape<float>(device);
-        using var adam = new AdamOptimizer<float>(model.Parameters, new OptimizerConfig());
-        using var inputs = new GptInputs(device, config.VocabSize);
-        var random = new SplitMix64(3);
-        const int batch = 64, tokens = 3, probes = 165;
-        int[] Ids(int n, int bound) => Enumerable.Range(0, n).Select(_ => (int)(random.NextUInt64() % (ulong)bound)).ToArray();
-        var ids = Ids(batch * tokens, 10);
-        var targets = Ids(batch, 10);
-        var last = Enumerable.Repeat(tokens - 1, batch).ToArray();
-        var probeIds = Ids(probes * tokens, 10);
-        var probeTargets = Ids(probes, 10);
-        var probeLast = Enumerable.Repeat(tokens - 1, probes).ToArray();
-        var loss = new float[1];
-        var samples = new List<double[]>();
-        for (var s = 0; s < steps + 2; s++)
+        var clock = Stopwatch.StartNew();
+        var trainer = NewTrainer(settings, out var folder);
+        try
         {
-            var clock = Stopwatch.StartNew();
-            var b = inputs.Set(ids, last, targets, batch, tokens);
-            tape.Reset();
-            model.ZeroGrad();
-            var t0 = clock.Elapsed.TotalMilliseconds;
-            var output = model.Forward(tape, b);
-            device.Download(output.Loss!.Data, loss);
-            var t1 = clock.Elapsed.TotalMilliseconds;
-            tape.Backward(output.Loss!);
-            device.Synchronize();
-            var t2 = clock.Elapsed.TotalMilliseconds;
-            adam.Step();
-            device.Synchronize();
-            var t3 = clock.Elapsed.TotalMilliseconds;
-            tape.Reset();
-            using (tape.NoGrad())
-            {
-                var probe = model.Forward(tape, inputs.Set(probeIds, probeLast, probeTargets, probes, tokens));
-                device.Download(probe.Loss!.Data, loss);
-            }
-            var t4 = clock.Elapsed.TotalMilliseconds;
-            if (s >= 2) samples.Add([t0, t1 - t0, t2 - t1, t3 - t2, t4 - t3]);
+            var setup = clock.Elapsed.TotalSeconds;
+            var epochEnds = new double[settings.Epochs + 1];
+            epochEnds[0] = clock.Elapsed.TotalSeconds;
+            trainer.Run(p => epochEnds[p.Epoch] = clock.Elapsed.TotalSeconds);
+            var wall = clock.Elapsed.TotalSeconds;
+            var window = Math.Max(1, Math.Min(100, settings.Epochs / 2));
+            var early = window / (epochEnds[window] - epochEnds[0]);
+            var late = window / (epochEnds[settings.Epochs] - epochEnds[settings.Epochs - window]);
+
+            var census = SubnormalCensus.Count(trainer.Model, trainer.Optimizer, trainer.Dataset.TrainingFacts);
+            var phases = StepPhases.Measure(trainer.Model, trainer.Optimizer, trainer.Dataset.TrainingFacts, steps);
+            var adam = AdamBandwidth.Measure(trainer.Model, trainer.Optimizer);
+            return new RunTiming(wall, setup, window, early, late, new LateState(phases, census, adam));
         }
-        double Median(int i) => samples.Select(x => x[i]).Order().ElementAt(samples.Count / 2);
-        return new StepPhases(Median(0), Median(1), Median(2), Median(3), Median(4));
+        finally
+        {
+            trainer.Dispose();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
-    private static Dictionary<string, string> Options(string[] args)
+    private static void PrintRun(RunSettings s, RunTiming t)
     {
-        var options = new Dictionary<string, string>();
-        for (var i = 0; i + 1 < args.Length; i += 2) options[args[i].TrimStart('-')] = args[i + 1];
-        return options;
+        Console.WriteLine($"run: {s.Epochs} epochs on {s.Device}, width {s.Width}, depth {s.Depth}, {(s.Tied ? "tied" : "untied")}, " +
+                          $"{s.Optimizer}, lr {Format(s.Lr)}, weight decay {Format(s.WeightDecay)}");
+        Console.WriteLine($"  wall {t.Wall:F1} s (set-up {t.Setup:F1} s); epochs/s: first {t.Window} {t.EarlyRate:F1}, " +
+                          $"last {t.Window} {t.LateRate:F1} (last/first {t.LateRate / t.EarlyRate:F2}, target ≥ 0.85)");
+        if (s.Epochs != 1000) Console.WriteLine($"  projected to 1000 epochs: {t.Wall * 1000.0 / s.Epochs:F0} s (run --epochs 1000 to measure it)");
     }
+
+    /// <summary>Runs <paramref name="measure"/> on an untrained run of <paramref name="settings"/> in a temporary folder.</summary>
+    private static TResult WithFreshTrainer<TResult>(RunSettings settings, Func<Trainer, TResult> measure)
+    {
+        var trainer = NewTrainer(settings, out var folder);
+        try
+        {
+            return measure(trainer);
+        }
+        finally
+        {
+            trainer.Dispose();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static Trainer NewTrainer(RunSettings settings, out string folder)
+    {
+        folder = Directory.CreateTempSubdirectory("engine-default-run-").FullName;
+        return new Trainer(settings, Path.Combine(folder, "run"), resume: false);
+    }
+
+    internal static string Format(double value) => value.ToString("G", CultureInfo.InvariantCulture);
 }

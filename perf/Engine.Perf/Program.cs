@@ -25,8 +25,10 @@ public static class Program
                 Console.Error.WriteLine("       --cpu-time times the 1-thread runs by thread CPU time (for a machine shared with other jobs)");
                 Console.Error.WriteLine("  step-alloc");
                 Console.Error.WriteLine("       managed bytes allocated per training step of the default model (target 0), and steps/s");
-                Console.Error.WriteLine("  default-run [--device cpu] [--epochs 1000]");
-                Console.Error.WriteLine("       wall time of the README's main job (target < 60 s on the CPU), then the step's phases vs the naive device");
+                Console.Error.WriteLine($"  {DefaultRunBenchmark.UsageLine}");
+                Console.Error.WriteLine("       the README's main job with the model and optimiser flags: wall time, epoch rate of the first and last 100");
+                Console.Error.WriteLine("       epochs (a comma list of weight decays runs back to back), the step's phases at the start and at the end of");
+                Console.Error.WriteLine("       training, subnormals in the late state, Adam vs a memory reference, and the naive device's phases");
                 Console.Error.WriteLine("  kernels [--device cuda[:i]|opencl[:i]|gpu-sim[:GROUP]|auto] [--gemm-size N] [--naive] [--quick]");
                 Console.Error.WriteLine("       every GPU op at the model's shapes vs the copy bandwidth and FMA peak measured in the run, then an N³ GEMM");
                 Console.Error.WriteLine("  llm-pass [--layers 2] [--tokens 60] [--positions 20] [--passes 3] [--device cpu] [--dir DIR]");

@@ -80,6 +80,9 @@ public sealed class Trainer : IDisposable
 
     public Gpt<float> Model => _model;
 
+    /// <summary>The run's optimiser (its moments and step count), e.g. for timing a step at the state training reached.</summary>
+    public AdamOptimizer<float> Optimizer => _optimizer;
+
     public RunFiles Files => _folder.Files;
 
     /// <summary>The probe passes so far (those before a resume point included).</summary>
