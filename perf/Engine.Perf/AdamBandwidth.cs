@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Engine.Kernels;
 using Engine.Model;
 
 namespace Engine.Perf;
@@ -16,6 +17,19 @@ namespace Engine.Perf;
 internal static unsafe class AdamBandwidth
 {
     private const int Repeats = 15;
+
+    /// <summary>The <c>adam</c> benchmark: a fresh default model (θ initialised, gradients 0: dense with decay), three times.</summary>
+    public static int Run(string[] args)
+    {
+        var flags = BenchmarkFlags.Parse(args.Length == 0 ? ["--weight-decay", "0.01"] : args);
+        using var device = Device.Open(flags.Device);
+        using var model = new Gpt<float>(new GptConfig(10011, flags.Width, flags.Depth, Tied: flags.Tied), device, seed: 1);
+        using var adam = new AdamOptimizer<float>(model.Parameters,
+            new OptimizerConfig(flags.Optimizer == "adamw" ? OptimizerKind.AdamW : OptimizerKind.Adam, flags.Lr, flags.WeightDecays[0]));
+        Console.WriteLine($"{device.Description}");
+        for (var i = 0; i < 3; i++) Console.WriteLine(Measure(model, adam));
+        return 0;
+    }
 
     public static string Measure(Gpt<float> model, AdamOptimizer<float> adam)
     {

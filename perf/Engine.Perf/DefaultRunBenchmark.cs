@@ -13,7 +13,8 @@ namespace Engine.Perf;
 /// <c>engine train</c>. For each run: the whole-run wall time and the epoch rate of the first and of the last
 /// 100 epochs (a run that slows late in training shows it there). <c>--weight-decay</c> takes a comma list
 /// (e.g. <c>0,0.01</c>): the runs go back to back in one invocation and each is compared with the first, so a
-/// machine shared with other jobs slows them alike. Then, for the last run, the step split into its phases at the
+/// machine shared with other jobs slows them alike; the same rates per CPU-second of this process are printed beside,
+/// which the other jobs' load leaves out. Then, for the last run, the step split into its phases at the
 /// start of training (a fresh model) and at the late state the run reached (its trained model and optimiser),
 /// the subnormal floats in its buffers there, Adam's traffic against a memory-bandwidth reference of the same
 /// size, and the same start-of-training phases on the <see cref="Kernels.Cpu.NaiveDevice"/> (--naive-steps 0 skips it).
@@ -61,17 +62,21 @@ public static class DefaultRunBenchmark
             Console.WriteLine($"against weight decay {Format(runs[0].WeightDecay)} in this invocation (back to back, same machine load):");
             foreach (var (decay, timing) in runs.Skip(1))
                 Console.WriteLine($"  weight decay {Format(decay)}: wall {timing.Wall / runs[0].Timing.Wall:F2}× " +
-                                  $"(target ≤ 1.2×), last/first epoch rate {timing.LateRate / timing.EarlyRate:F2}");
+                                  $"(target ≤ 1.2×), CPU time {timing.Cpu / runs[0].Timing.Cpu:F2}×; last/first epoch rate {timing.LateRate / timing.EarlyRate:F2} " +
+                                  $"(per CPU-second {timing.LateCpuRate / timing.EarlyCpuRate:F2})");
         }
 
         var last = flags.Settings(flags.WeightDecays[^1]);
         Console.WriteLine();
         Console.WriteLine($"one training step (batch {last.Batch}), median ms per phase over {flags.Steps} steps, weight decay {Format(last.WeightDecay)}:");
         StepPhases.PrintHeader();
-        var start = WithFreshTrainer(last, t => StepPhases.Measure(t.Model, t.Optimizer, t.Dataset.TrainingFacts, flags.Steps));
-        start.Print($"{last.Device} start");
         var late = runs[^1].Timing.Late;
+        var start = late.Start;
+        start.Print($"{last.Device} start");
         late.Phases.Print($"{last.Device} epoch {last.Epochs}");
+        Console.WriteLine($"  epoch {last.Epochs} / start (steps interleaved): forward {late.Phases.Forward / start.Forward:F2}, " +
+                          $"backward {late.Phases.Backward / start.Backward:F2}, adam {late.Phases.Adam / start.Adam:F2}, " +
+                          $"step {late.Phases.Total / start.Total:F2}, probe pass {late.Phases.Probe / start.Probe:F2}");
         if (flags.NaiveSteps > 0)
         {
             var naive = WithFreshTrainer(last with { Device = "naive" },
@@ -89,10 +94,12 @@ public static class DefaultRunBenchmark
     }
 
     /// <summary>What one run measured: wall time, epoch rates, and the late state's phases and census.</summary>
-    private sealed record RunTiming(double Wall, double Setup, int Window, double EarlyRate, double LateRate, LateState Late);
+    private sealed record RunTiming(double Wall, double Setup, int Window, double EarlyRate, double LateRate, double[] Rates,
+        double EarlyCpuRate, double LateCpuRate, double Cpu, LateState Late);
 
-    /// <summary>At the end of a run: the step's phases, the subnormal census, Adam against the memory reference.</summary>
-    private sealed record LateState(StepPhases Phases, IReadOnlyList<string> Census, string Adam);
+    /// <summary>At the end of a run: the step's phases there and on a fresh model (interleaved), the subnormal census,
+    /// Adam against the memory reference.</summary>
+    private sealed record LateState(StepPhases Phases, StepPhases Start, IReadOnlyList<string> Census, string Adam);
 
     /// <summary>Trains one run, then measures its late state (the phases over <paramref name="steps"/> further steps).</summary>
     private static RunTiming TimeRun(RunSettings settings, int steps)
@@ -103,17 +110,29 @@ public static class DefaultRunBenchmark
         {
             var setup = clock.Elapsed.TotalSeconds;
             var epochEnds = new double[settings.Epochs + 1];
-            epochEnds[0] = clock.Elapsed.TotalSeconds;
-            trainer.Run(p => epochEnds[p.Epoch] = clock.Elapsed.TotalSeconds);
+            var cpuEnds = new double[settings.Epochs + 1];
+            using var process = Process.GetCurrentProcess();
+            double CpuSeconds()
+            {
+                process.Refresh();
+                return process.TotalProcessorTime.TotalSeconds;
+            }
+            (epochEnds[0], cpuEnds[0]) = (clock.Elapsed.TotalSeconds, CpuSeconds());
+            trainer.Run(p => (epochEnds[p.Epoch], cpuEnds[p.Epoch]) = (clock.Elapsed.TotalSeconds, CpuSeconds()));
             var wall = clock.Elapsed.TotalSeconds;
             var window = Math.Max(1, Math.Min(100, settings.Epochs / 2));
             var early = window / (epochEnds[window] - epochEnds[0]);
             var late = window / (epochEnds[settings.Epochs] - epochEnds[settings.Epochs - window]);
+            var earlyCpu = window / (cpuEnds[window] - cpuEnds[0]);
+            var lateCpu = window / (cpuEnds[settings.Epochs] - cpuEnds[settings.Epochs - window]);
+            var rates = Enumerable.Range(0, settings.Epochs / window)
+                .Select(w => window / (epochEnds[(w + 1) * window] - epochEnds[w * window])).ToArray();
 
             var census = SubnormalCensus.Count(trainer.Model, trainer.Optimizer, trainer.Dataset.TrainingFacts);
-            var phases = StepPhases.Measure(trainer.Model, trainer.Optimizer, trainer.Dataset.TrainingFacts, steps);
             var adam = AdamBandwidth.Measure(trainer.Model, trainer.Optimizer);
-            return new RunTiming(wall, setup, window, early, late, new LateState(phases, census, adam));
+            var phases = WithFreshTrainer(settings, fresh => StepPhases.Measure(
+                [(trainer.Model, trainer.Optimizer), (fresh.Model, fresh.Optimizer)], trainer.Dataset.TrainingFacts, steps));
+            return new RunTiming(wall, setup, window, early, late, rates, earlyCpu, lateCpu, cpuEnds[settings.Epochs] - cpuEnds[0], new LateState(phases[0], phases[1], census, adam));
         }
         finally
         {
@@ -128,6 +147,9 @@ public static class DefaultRunBenchmark
                           $"{s.Optimizer}, lr {Format(s.Lr)}, weight decay {Format(s.WeightDecay)}");
         Console.WriteLine($"  wall {t.Wall:F1} s (set-up {t.Setup:F1} s); epochs/s: first {t.Window} {t.EarlyRate:F1}, " +
                           $"last {t.Window} {t.LateRate:F1} (last/first {t.LateRate / t.EarlyRate:F2}, target ≥ 0.85)");
+        Console.WriteLine($"  epochs per CPU-second (all threads of this process; what the machine's other jobs leave out): " +
+                          $"first {t.Window} {t.EarlyCpuRate:F1}, last {t.Window} {t.LateCpuRate:F1} (last/first {t.LateCpuRate / t.EarlyCpuRate:F2})");
+        Console.WriteLine($"  epochs/s in each {t.Window}: {string.Join(" ", t.Rates.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))}");
         if (s.Epochs != 1000) Console.WriteLine($"  projected to 1000 epochs: {t.Wall * 1000.0 / s.Epochs:F0} s (run --epochs 1000 to measure it)");
     }
 

@@ -14,6 +14,8 @@ public static class Program
                 return StepAllocationBenchmark.Run(rest);
             case "default-run":
                 return DefaultRunBenchmark.Run(rest);
+            case "adam":
+                return AdamBandwidth.Run(rest);
             case "kernels":
                 return KernelBenchmark.Run(rest);
             case "llm-pass":
@@ -29,6 +31,8 @@ public static class Program
                 Console.Error.WriteLine("       the README's main job with the model and optimiser flags: wall time, epoch rate of the first and last 100");
                 Console.Error.WriteLine("       epochs (a comma list of weight decays runs back to back), the step's phases at the start and at the end of");
                 Console.Error.WriteLine("       training, subnormals in the late state, Adam vs a memory reference, and the naive device's phases");
+                Console.Error.WriteLine("  adam [--device cpu] [--weight-decay 0.01] [--width 128]");
+                Console.Error.WriteLine("       the dense Adam step of the default model's parameter count vs a memory reference with the same traffic");
                 Console.Error.WriteLine("  kernels [--device cuda[:i]|opencl[:i]|gpu-sim[:GROUP]|auto] [--gemm-size N] [--naive] [--quick]");
                 Console.Error.WriteLine("       every GPU op at the model's shapes vs the copy bandwidth and FMA peak measured in the run, then an N³ GEMM");
                 Console.Error.WriteLine("  llm-pass [--layers 2] [--tokens 60] [--positions 20] [--passes 3] [--device cpu] [--dir DIR]");

@@ -35,6 +35,8 @@ internal static class SubnormalCensus
             long[] counts = [Subnormals(theta, offset, length), Subnormals(grad, offset, length), Subnormals(m, offset, length), Subnormals(v, offset, length)];
             for (var i = 0; i < 4; i++) totals[i] += counts[i];
             if (counts.Any(c => c > 0)) lines.Add($"{tensor.Name}: θ {counts[0]}, ∇ {counts[1]}, m {counts[2]}, v {counts[3]} of {length}");
+            var tiny = Tiny(theta, offset, length);
+            if (tiny > 0) lines.Add($"{tensor.Name}: {tiny} of {length} θ are tiny (0 < |θ| < 1e-19: λθ·λθ underflows) and {Zeros(theta, offset, length)} zero");
         }
         lines.Add($"all parameters: θ {totals[0]}, ∇ {totals[1]}, m {totals[2]}, v {totals[3]} of {store.Length}");
 
@@ -46,6 +48,19 @@ internal static class SubnormalCensus
         var output = model.Forward(tape, batch);
         var logits = output.Logits.ToArray();
         var logitsGrad = output.Logits.GradToArray();
+        tape.Backward(output.Loss!);
+        var activations = new Dictionary<string, long[]>();
+        foreach (var tensor in tape.Arena.TensorsHandedOut)
+        {
+            var values = tensor.ToArray();
+            var grads = tensor.HasGrad ? tensor.GradToArray() : [];
+            if (!activations.TryGetValue(tensor.Name, out var c)) activations[tensor.Name] = c = new long[3];
+            c[0] += Subnormals(values, 0, values.Length);
+            c[1] += Subnormals(grads, 0, grads.Length);
+            c[2] += values.Length;
+        }
+        foreach (var (name, c) in activations.Where(a => a.Value[0] + a.Value[1] > 0))
+            lines.Add($"activation {name}: values {c[0]}, gradients {c[1]} of {c[2]}");
         var vocab = model.Config.VocabSize;
         long subnormalTerms = 0, zeroTerms = 0;
         for (var r = 0; r < rows; r++)
@@ -65,6 +80,22 @@ internal static class SubnormalCensus
                   $"softmax terms exp(logit − max): {subnormalTerms} subnormal, {zeroTerms} zero");
         model.ZeroGrad();
         return lines;
+    }
+
+    private static long Tiny(float[] values, int offset, int length)
+    {
+        long count = 0;
+        foreach (var x in values.AsSpan(offset, length))
+            if (x != 0 && MathF.Abs(x) < 1e-19f) count++;
+        return count;
+    }
+
+    private static long Zeros(float[] values, int offset, int length)
+    {
+        long count = 0;
+        foreach (var x in values.AsSpan(offset, length))
+            if (x == 0) count++;
+        return count;
     }
 
     private static long Subnormals(float[] values, int offset, int length)

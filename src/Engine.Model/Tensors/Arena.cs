@@ -42,6 +42,9 @@ public sealed class Arena<T> : IDisposable where T : unmanaged, IFloatingPointIe
     /// <summary>Tensor objects handed out since the last reset.</summary>
     public int TensorsInUse => _tensorsInUse;
 
+    /// <summary>The tensors handed out since the last reset, in order (valid until the next reset; for inspecting a step).</summary>
+    public IEnumerable<Tensor<T>> TensorsHandedOut => _pool.Take(_tensorsInUse);
+
     /// <summary>Total device elements held (values + gradients).</summary>
     public long CapacityElements => (long)_values.Capacity + _gradients.Capacity;
 
