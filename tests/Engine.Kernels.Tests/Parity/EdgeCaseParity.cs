@@ -1,3 +1,4 @@
+using Engine.Kernels.Gpu;
 using Engine.Kernels.Ops;
 using NUnit.Framework;
 using static Engine.Kernels.Tests.Parity.ParityMath;
@@ -101,6 +102,52 @@ public abstract partial class DeviceParitySuite
         Assert.That(RelativeError(Download(p.View), expectedP), Is.LessThan(Tight), "parameters");
         Assert.That(RelativeError(Download(m.View), expectedM), Is.LessThan(Tight), "first moment");
         Assert.That(RelativeError(Download(v.View), expectedV), Is.LessThan(Tight), "second moment");
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AdamStoresNoSubnormalResults(bool decoupled)
+    {
+        // Rows no step feeds, as weight decay leaves them late in training: θ or a moment just above or inside the
+        // subnormal range (< 2⁻¹²⁶ ≈ 1.18e-38) and nothing pushing it back. Before the flush every device stored
+        // subnormal θ, m or v here (checked below on the float64 answer), which x86 arithmetic runs in microcode.
+        const int count = 1003;                       // SIMD vectors and a tail
+        var settings = new AdamSettings(LearningRate: 1e-3, WeightDecay: 0.01, Decoupled: decoupled);
+        var (parameters, gradients, m, v) = (new float[count], new float[count], new float[count], new float[count]);
+        for (var i = 0; i < count; i++)
+        {
+            var scale = 1f + i % 7 / 7f;
+            switch (i % 4)
+            {
+                case 0: parameters[i] = -3e-39f * scale; break;                               // θ subnormal, moments 0
+                case 1: (parameters[i], v[i]) = (5e-39f * scale, 1e-10f); break;              // θ subnormal, v normal
+                case 2: (parameters[i], m[i], v[i]) = (0.5f * scale, 1.2e-38f, 1e-10f); break; // m decays below 2⁻¹²⁶
+                default: v[i] = 1.1760e-38f; break;                                          // v decays below 2⁻¹²⁶
+            }
+        }
+        const int step = 500;
+        var (expectedP, expectedM, expectedV) = (ToDouble(parameters), ToDouble(m), ToDouble(v));
+        NaiveOps.AdamStep<double>(expectedP, ToDouble(gradients), expectedM, expectedV, settings, step);
+        static int Subnormal(IEnumerable<double> xs) => xs.Count(x => float.IsSubnormal((float)x));
+        Assert.That(Subnormal(expectedP), Is.GreaterThan(count / 5), "precondition: θ rounds to subnormal floats");
+        Assert.That(Subnormal(expectedM), Is.GreaterThan(count / 8), "precondition: m rounds to subnormal floats");
+        Assert.That(Subnormal(expectedV), Is.GreaterThan(count / 8), "precondition: v rounds to subnormal floats");
+
+        foreach (var variant in new[] { KernelVariant.Naive, KernelVariant.Fast })
+        {
+            SelectVariant(variant);
+            var (p, g, dm, dv) = (Upload(parameters), Upload(gradients), Upload(m), Upload(v));
+            Device.AdamStep(p.View, g.View, dm.View, dv.View, settings, step);
+            foreach (var (name, actual, expected) in new[] { ("θ", Download(p.View), expectedP), ("m", Download(dm.View), expectedM), ("v", Download(dv.View), expectedV) })
+            {
+                Assert.That(actual.Count(float.IsSubnormal), Is.Zero, $"{variant}: subnormal {name}");
+                // Within float32 rounding of the float64 answer and the documented bound of the flush: θ off by less
+                // than its limit + η·2⁻¹²⁶/ε (a flushed m enters its update as 0), m and v by less than 2⁻¹²⁶.
+                var flushBound = name == "θ" ? AdamFlush.For(settings).Parameter + 1.2e-38 * settings.LearningRate / settings.Epsilon : 1.2e-38;
+                for (var i = 0; i < count; i++)
+                    Assert.That(actual[i], Is.EqualTo(expected[i]).Within(flushBound + 1e-6 * Math.Abs(expected[i])), $"{variant}: {name}[{i}]");
+            }
+        }
     }
 
     [Test]
