@@ -33,6 +33,8 @@ public sealed class CpuAdamTests
         // With decay, the untouched rows' parameters have decayed to +0 (a stretch inside the first one keeps θ).
         if (decay > 0)
             for (var i = 1000; i < 150000; i++) parameters[i] = 0f;
+        // Rows whose gradient and m are +0 but whose v still decays (θ +0 too, for the decay case).
+        for (var i = 200000; i < 240000; i++) (gradients[i], m[i], parameters[i]) = (0f, 0f, decay > 0 ? 0f : parameters[i]);
         parameters[1000] = -0f;
         (gradients[1001], m[1001], v[1001]) = (-0f, -0f, 0f);
         parameters[1001] = -0f;

@@ -11,11 +11,12 @@ namespace Engine.Kernels.Ops;
 /// float32 fast path of the fused Adam / AdamW step. Naive loop: <see cref="NaiveOps.AdamStep{T}"/>.
 /// The bias corrections are computed once in float64; the per-element update is SIMD float32 over fixed
 /// chunks, in parallel for large buffers. The step is memory-bound (7 floats of traffic per parameter), so
-/// it avoids traffic it can prove useless: without weight decay, an element whose gradient and both moments
-/// are +0 keeps all three and its parameter exactly (m, v stay +0, θ − η·0/ε = θ), so a vector of such
-/// elements is read (g, m, v) but neither its parameter loaded nor anything stored. That is the common case
-/// of embedding rows of tokens a run never feeds in (most of a 10011-token vocabulary). With weight decay the
-/// same holds when θ is +0 as well (g = λ·0 + 0 = +0, θ·(1 − ηλ) = +0 for 1 − ηλ > 0), so such vectors are skipped too.
+/// it avoids traffic it can prove useless: without weight decay, an element whose gradient and first moment
+/// are +0 keeps θ and m exactly (m stays +0, θ − η·0/(√v̂ + ε) = θ) and only v decays (β2·v), so a vector of
+/// such elements is read (g, m, v) and only v stored (nothing when v is +0 too), its parameter not even loaded.
+/// That is the common case of embedding rows of tokens a run never feeds in (most of a 10011-token vocabulary).
+/// With weight decay the same holds when θ is +0 as well (g = λ·0 + 0 = +0, θ·(1 − ηλ) = +0 for 1 − ηλ > 0):
+/// late in training that is those rows again, once the decay has taken their θ to 0 (see the flush below).
 /// The float32 flush of <see cref="AdamArgs{T}"/> (limits: <see cref="AdamFlush"/>) is done with masks: a tiny g is
 /// zeroed before it is multiplied, and stored values below their limit become +0, so no subnormal is formed from the
 /// rows weight decay drives towards 0 (the late-training slowdown of issue 12).
@@ -91,6 +92,16 @@ internal static unsafe class AdamCpu
             }
         }
 
+        /// <summary>v of vector i when g, m (and with decay θ) are +0: the full update's expression with g = +0, stored
+        /// unless v is +0 (then it stays +0).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private readonly void DecayOnly(Vector<float> vOld, int i)
+        {
+            if (vOld.As<float, uint>() == Vector<uint>.Zero) return;
+            var zero = Vector<float>.Zero;
+            Vector.Store(Flushed(Vector.FusedMultiplyAdd(new Vector<float>(Beta2), vOld, new Vector<float>(OneMinusBeta2) * zero * zero), SmallestNormalBits), V + i);
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private readonly void Update<TDecay>(int start, int end) where TDecay : struct, IDecay
         {
@@ -101,10 +112,20 @@ internal static unsafe class AdamCpu
                 var mOld = Vector.Load(M + i);
                 var vOld = Vector.Load(V + i);
                 // Bitwise: only +0 qualifies (−0 takes the full update, which can turn a −0 parameter into +0).
-                var zeros = g.As<float, uint>() | mOld.As<float, uint>() | vOld.As<float, uint>();
-                if (TDecay.Skip == SkipKind.ZeroMoments && zeros == Vector<uint>.Zero) continue;
+                // With g and m +0 (and with decay θ +0) the full update leaves θ and m as they are and v ← β2·v:
+                // only v is stored, and nothing when it is +0 as well.
+                var zeros = g.As<float, uint>() | mOld.As<float, uint>();
+                if (TDecay.Skip == SkipKind.ZeroMoments && zeros == Vector<uint>.Zero)
+                {
+                    DecayOnly(vOld, i);
+                    continue;
+                }
                 var theta = Vector.Load(Parameters + i);
-                if (TDecay.Skip == SkipKind.ZeroMomentsAndParameter && (zeros | theta.As<float, uint>()) == Vector<uint>.Zero) continue;
+                if (TDecay.Skip == SkipKind.ZeroMomentsAndParameter && (zeros | theta.As<float, uint>()) == Vector<uint>.Zero)
+                {
+                    DecayOnly(vOld, i);
+                    continue;
+                }
                 TDecay.Apply(ref theta, ref g, new Vector<float>(Decay), new Vector<float>(Shrink));
                 // The moments' terms of a tiny g are 0 (taken before multiplying: no subnormal is ever formed).
                 var absG = Vector.Abs(g);
