@@ -87,6 +87,8 @@ public class GridFindingsTests
 
     [TestCase(new[] { 0.1, 0.3, 0.6 }, "rises with width from 0.10 at 64 to 0.60 at 256: monotonic")]
     [TestCase(new[] { 0.6, 0.59, 0.3 }, "falls with width from 0.60 at 64 to 0.30 at 256: monotonic")]
+    [TestCase(new[] { 0.11, 0.15, 0.14 }, "rises with width from 0.11 at 64 to 0.14 at 256: monotonic within 0.02 (the highest mean, 0.15 at width 128, is 0.01 past the last)")]
+    [TestCase(new[] { 0.5, 0.2, 0.21 }, "falls with width from 0.50 at 64 to 0.21 at 256: monotonic within 0.02 (the lowest mean, 0.20 at width 128, is 0.01 past the last)")]
     [TestCase(new[] { 0.5, 0.2, 0.6 }, "is highest at width 256 (0.60) and lowest at 128 (0.20), with a change of direction between: non-monotonic")]
     [TestCase(new[] { 0.40, 0.41, 0.395 }, "is flat in width: between 0.40 and 0.41 at every value")]
     public void ShapesAreNamedFromTheMeans(double[] means, string expected)

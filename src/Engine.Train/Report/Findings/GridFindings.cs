@@ -81,9 +81,11 @@ public static class GridFindings
         var word = key.Replace('_', ' ');
         string shape;
         if (steps.All(d => d > -Flat))
-            shape = $"rises with {word} from {F(means[0])} at {X(points[0].X)} to {F(means[^1])} at {X(points[^1].X)}: monotonic";
+            shape = $"rises with {word} from {F(means[0])} at {X(points[0].X)} to {F(means[^1])} at {X(points[^1].X)}: " +
+                (steps.All(d => d >= 0) ? "monotonic" : WithinFlat("highest", points[peak], means[peak] - means[^1], key));
         else if (steps.All(d => d < Flat))
-            shape = $"falls with {word} from {F(means[0])} at {X(points[0].X)} to {F(means[^1])} at {X(points[^1].X)}: monotonic";
+            shape = $"falls with {word} from {F(means[0])} at {X(points[0].X)} to {F(means[^1])} at {X(points[^1].X)}: " +
+                (steps.All(d => d <= 0) ? "monotonic" : WithinFlat("lowest", points[trough], means[^1] - means[trough], key));
         else if (peak > 0 && peak < points.Count - 1)
             shape = $"peaks at {key} {X(points[peak].X)} ({Pm(points[peak].Stats)}) and falls at {X(points[^1].X)} " +
                 $"({Pm(points[^1].Stats)}): non-monotonic";
@@ -92,6 +94,11 @@ public static class GridFindings
                 $"({Pm(points[trough].Stats)}), with a change of direction between: non-monotonic";
         return $"{what} {shape} ({listing}). {Resolution(points, peak)}";
     }
+
+    /// <summary>A trend whose steps go against it by less than <see cref="Flat"/>: say so, and where the extreme mean is,
+    /// rather than call it plainly monotonic.</summary>
+    private static string WithinFlat(string extreme, (double X, Stats Stats) point, double past, string key) =>
+        $"monotonic within {F(Flat)} (the {extreme} mean, {Pm(point.Stats)} at {key} {X(point.X)}, is {F(past)} past the last)";
 
     /// <summary>Whether the seeds resolve the peak from the next-best value: is the gap larger than the larger of the
     /// two standard deviations?</summary>
