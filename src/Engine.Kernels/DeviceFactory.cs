@@ -6,7 +6,7 @@ namespace Engine.Kernels;
 public abstract partial class Device
 {
     /// <summary>
-    /// Opens a device by spec (see <see cref="DeviceSpec.Parse"/>): "cpu", "cpu:THREADS", "naive", "cuda[:i]",
+    /// Opens a device by spec (see <see cref="DeviceSpec.Parse"/>): "cpu", "cpu:THREADS", "cpu-ieee[:THREADS]", "naive", "cuda[:i]",
     /// "opencl[:i]", "gpu-sim[:GROUP]" (the GPU kernels on ILGPU's CPU accelerator) or "auto" (the first usable CUDA device,
     /// else the first usable OpenCL GPU, else the CPU).
     /// </summary>
@@ -22,6 +22,7 @@ public abstract partial class Device
         return spec.Kind switch
         {
             DeviceKind.Cpu => spec.Number is { } threads ? new CpuDevice(threads) : new CpuDevice(),
+            DeviceKind.CpuIeee => new CpuDevice(spec.Number ?? 0) { FlushesSubnormals = false },
             DeviceKind.Naive => new NaiveDevice(),
             DeviceKind.Cuda => GpuDevice.OpenCuda(spec.Index),
             DeviceKind.OpenCl => GpuDevice.OpenOpenCl(spec.Index),

@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Text;
+using Engine.Kernels.Cpu;
 using Engine.Kernels.Gpu;
 
 namespace Engine.Kernels;
@@ -133,6 +134,9 @@ public sealed class DeviceInventory
         text.AppendLine("CPU:");
         text.AppendLine($"  cpu = {Cpu.Model}, {Cpu.LogicalCores} logical cores, SIMD {Cpu.SimdWidthBits}-bit " +
                         $"(Vector512 {(Cpu.Vector512 ? "accelerated" : "no")}, Vector256 {(Cpu.Vector256 ? "accelerated" : "no")}): usable");
+        text.AppendLine(SubnormalFlush.Supported
+            ? "  cpu-ieee = the cpu device keeping IEEE float32 subnormals (cpu flushes them to 0; slower late in training): usable"
+            : "  cpu-ieee = the same as cpu here (no flush-to-zero control on this platform): usable");
         text.AppendLine("  naive = the plain float64 loops on one thread (the baseline of the CPU benchmarks): usable");
         foreach (var (title, report) in new[] { ("CUDA (ILGPU)", Cuda), ("OpenCL (ILGPU)", OpenCl), ("GPU kernels on the CPU (ILGPU's CPU accelerator)", Simulator) })
         {

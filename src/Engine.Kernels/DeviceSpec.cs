@@ -6,6 +6,12 @@ public enum DeviceKind
     /// <summary>"cpu" or "cpu:THREADS": the default, SIMD and multi-threaded.</summary>
     Cpu,
 
+    /// <summary>
+    /// "cpu-ieee" or "cpu-ieee:THREADS": the cpu device keeping IEEE float32 subnormals (no flush-to-zero; see
+    /// <see cref="Cpu.CpuDevice.FlushesSubnormals"/>): slower late in training, for comparing with IEEE code bit for bit.
+    /// </summary>
+    CpuIeee,
+
     /// <summary>"naive": the plain float64 loops on one thread (the "before" of every CPU speed-up claim).</summary>
     Naive,
 
@@ -31,6 +37,7 @@ public sealed record DeviceSpec(DeviceKind Kind, int? Number = null)
     private static readonly (string Word, DeviceKind Kind, bool TakesNumber)[] Words =
     [
         ("cpu", DeviceKind.Cpu, true),
+        ("cpu-ieee", DeviceKind.CpuIeee, true),
         ("naive", DeviceKind.Naive, false),
         ("cuda", DeviceKind.Cuda, true),
         ("opencl", DeviceKind.OpenCl, true),
@@ -39,10 +46,10 @@ public sealed record DeviceSpec(DeviceKind Kind, int? Number = null)
     ];
 
     /// <summary>The specs this parser accepts, for messages.</summary>
-    public const string Accepted = "cpu, cpu:THREADS, naive, cuda[:i], opencl[:i], gpu-sim[:GROUP] or auto";
+    public const string Accepted = "cpu, cpu:THREADS, cpu-ieee[:THREADS], naive, cuda[:i], opencl[:i], gpu-sim[:GROUP] or auto";
 
-    /// <summary>Whether the device runs the kernels on the host CPU devices (cpu, naive).</summary>
-    public bool IsHost => Kind is DeviceKind.Cpu or DeviceKind.Naive;
+    /// <summary>Whether the device runs the kernels on the host CPU devices (cpu, cpu-ieee, naive).</summary>
+    public bool IsHost => Kind is DeviceKind.Cpu or DeviceKind.CpuIeee or DeviceKind.Naive;
 
     /// <summary>The device index of a GPU kind (0 when the spec names none).</summary>
     public int Index => Number ?? 0;

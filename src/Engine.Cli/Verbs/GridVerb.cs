@@ -25,7 +25,7 @@ public sealed class GridOptions
     [Option("threads-per-run", Default = 1, HelpText = "CPU threads of each run.")]
     public int ThreadsPerRun { get; set; }
 
-    [Option("device", Default = "cpu", HelpText = "cpu, opencl[:i], cuda[:i] or auto.")]
+    [Option("device", Default = "cpu", HelpText = "cpu, cpu-ieee (IEEE subnormals), opencl[:i], cuda[:i] or auto.")]
     public string Device { get; set; } = "cpu";
 
     [Option("task-index", HelpText = "Run only run i (default: $SLURM_ARRAY_TASK_ID when set).")]

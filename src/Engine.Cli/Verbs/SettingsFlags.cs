@@ -15,7 +15,7 @@ public abstract class SettingsFlags
     [Option("data", HelpText = "Read the dataset from this folder (vocab.json, train.json, test.json) instead of generating it.")]
     public string? Data { get; set; }
 
-    [Option("device", HelpText = "cpu, cpu:THREADS, opencl[:i], cuda[:i] or auto (default cpu).")]
+    [Option("device", HelpText = "cpu, cpu:THREADS, cpu-ieee[:THREADS] (IEEE subnormals), opencl[:i], cuda[:i] or auto (default cpu).")]
     public string? Device { get; set; }
 
     // ---- world

@@ -6,7 +6,9 @@ namespace Engine.Kernels.Cpu;
 /// <summary>
 /// The default device: float32 and float64 on the host. float32 ops run the SIMD, multi-threaded fast paths
 /// (Ops/&lt;family&gt;/*Cpu.cs, each tested against its naive loop); float64 (gradient checks) runs
-/// <see cref="Ops.NaiveOps"/> itself. The fast paths index raw memory through arguments that
+/// <see cref="Ops.NaiveOps"/> itself. float32 ops run with flush-to-zero and denormals-are-zero on
+/// (<see cref="SubnormalFlush"/>): an operand or result below 2⁻¹²⁶ is 0, so tiny weights late in training cost no
+/// microcode assists; float64 keeps IEEE subnormals. The fast paths index raw memory through arguments that
 /// <see cref="Device"/> has checked. Results are bit-identical for any thread count.
 /// Parallel ops run on this device's own <see cref="CpuWorkerPool"/> (Threads − 1 background threads plus
 /// the caller), started by the first op that fans out and stopped by <see cref="Dispose"/>; ops allocate
@@ -37,7 +39,7 @@ public sealed partial class CpuDevice : HostDevice
         {
             var pool = Volatile.Read(ref workers);
             if (pool is not null) return pool;
-            pool = new CpuWorkerPool(Threads - 1);
+            pool = new CpuWorkerPool(Threads - 1, FlushesSubnormals);
             var raced = Interlocked.CompareExchange(ref workers, pool, null);
             if (raced is null) return pool;
             pool.Dispose();
@@ -54,11 +56,21 @@ public sealed partial class CpuDevice : HostDevice
         base.Dispose();
     }
 
+    /// <summary>
+    /// Whether float32 ops run with flush-to-zero and denormals-are-zero (default true where
+    /// <see cref="SubnormalFlush"/> is supported). false keeps IEEE subnormals: the benchmarks' reference, and the
+    /// tests that show which inputs used to produce subnormal results.
+    /// </summary>
+    public bool FlushesSubnormals { get => flushesSubnormals && SubnormalFlush.Supported; init => flushesSubnormals = value; }
+
+    private readonly bool flushesSubnormals = true;
+
     /// <summary>The float32 GEMM micro-kernel; tests force the AVX2 and scalar fallbacks.</summary>
     internal CpuGemmKernel GemmKernel { get; init; } = CpuGemmKernel.Auto;
 
-    public override string Name => "cpu";
+    public override string Name => flushesSubnormals ? "cpu" : "cpu-ieee";
 
     public override string Description =>
-        $"CPU, {Threads} thread(s), SIMD {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "scalar")}";
+        $"CPU, {Threads} thread(s), SIMD {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "scalar")}"
+        + (FlushesSubnormals ? ", float32 subnormals flushed to 0" : ", float32 subnormals kept (IEEE)");
 }

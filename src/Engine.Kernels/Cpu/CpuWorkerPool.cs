@@ -42,6 +42,7 @@ internal sealed class CpuWorkerPool : IDisposable
     private static readonly long CallerSpinTicks = Stopwatch.Frequency / 2_000; // 500 µs
 
     private readonly Thread[] workers;
+    private readonly bool flushSubnormals;
     private readonly object gate = new();
     private readonly object doneGate = new();
     private ChunkRunner?[] runners = [];
@@ -73,9 +74,13 @@ internal sealed class CpuWorkerPool : IDisposable
 
     private const System.Threading.ThreadState Sleeping = System.Threading.ThreadState.WaitSleepJoin;
 
-    /// <summary>Starts <paramref name="workerCount"/> background threads (the caller is the extra one).</summary>
-    public CpuWorkerPool(int workerCount)
+    /// <summary>
+    /// Starts <paramref name="workerCount"/> background threads (the caller is the extra one); with
+    /// <paramref name="flushSubnormals"/> they run in flush-to-zero and denormals-are-zero mode (<see cref="SubnormalFlush"/>).
+    /// </summary>
+    public CpuWorkerPool(int workerCount, bool flushSubnormals = false)
     {
+        this.flushSubnormals = flushSubnormals;
         workers = new Thread[workerCount];
         for (var i = 0; i < workerCount; i++)
         {
@@ -220,6 +225,8 @@ internal sealed class CpuWorkerPool : IDisposable
 
     private void Work()
     {
+        // Workers run nothing but the float32 fast paths' chunks: the device's subnormal mode for the thread's life.
+        if (flushSubnormals) SubnormalFlush.TurnOnForThread();
         var seen = 0;
         while (true)
         {

@@ -189,9 +189,9 @@ public sealed class GridRunner(GridSpec spec, string directory, string device, i
         using (trainer) trainer.Run(p => epochDone(p.Epoch, p.Epochs), cancel);
     }
 
-    /// <summary>The spec each run opens: "cpu" becomes "cpu:THREADS-PER-RUN"; any other spec is used as given.</summary>
+    /// <summary>The spec each run opens: "cpu" becomes "cpu:THREADS-PER-RUN" (and "cpu-ieee" "cpu-ieee:THREADS-PER-RUN"); any other spec is used as given.</summary>
     public string RunDevice { get; } =
-        device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase) ? $"cpu:{threadsPerRun}" : device;
+        device.Trim().ToLowerInvariant() is "cpu" or "cpu-ieee" ? $"{device.Trim().ToLowerInvariant()}:{threadsPerRun}" : device;
 
     private Device OpenDevice() => TrainingDevice.Open(RunDevice);
 }

@@ -50,6 +50,32 @@ public sealed class CpuWorkerPoolTests
         Assert.That(met, Is.All.True, "the two chunks never ran at the same time");
     }
 
+    /// <summary>Like <see cref="MeetJob"/>, recording whether each chunk's thread flushes subnormals.</summary>
+    private readonly struct ModeJob(Barrier barrier, bool[] flushing, int[] threads) : IChunkJob
+    {
+        public void Run(int start, int end)
+        {
+            flushing[start] = SubnormalFlush.IsOn;
+            threads[start] = Environment.CurrentManagedThreadId;
+            barrier.SignalAndWait(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void WorkersRunInTheDevicesSubnormalMode(bool flush)
+    {
+        if (!SubnormalFlush.Supported) Assert.Ignore("skipped: no flush-to-zero control on this platform (x86-64 Linux only)");
+        using var pool = new CpuWorkerPool(1, flush);
+        using var barrier = new Barrier(2);
+        var (flushing, threads) = (new bool[2], new int[2]);
+        pool.Run(new ModeJob(barrier, flushing, threads), 2, 2);
+        var worker = Array.FindIndex(threads, id => id != Environment.CurrentManagedThreadId);
+        Assert.That(worker, Is.Not.EqualTo(-1), "one chunk ran on the worker");
+        Assert.That(flushing[worker], Is.EqualTo(flush), "the worker's mode");
+        Assert.That(flushing[1 - worker], Is.False, "the caller's mode is its own (the device sets it per op)");
+    }
+
     private readonly struct ThrowingJob(int failingItem, int[] hits) : IChunkJob
     {
         public void Run(int start, int end)
