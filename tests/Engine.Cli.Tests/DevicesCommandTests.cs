@@ -49,7 +49,7 @@ public partial class DevicesCommandTests
         var sections = Sections(result.Output);
         Assert.That(sections.Keys, Is.EquivalentTo(new[] { Cpu, Cuda, OpenCl, Simulator, "auto" }), result.Output);
 
-        // CPU: the core count and SIMD width this process sees, then the naive device.
+        // CPU: the core count and SIMD width this process sees, then cpu-ieee, then the naive device.
         var cpu = CpuLine().Match(sections[Cpu][0]);
         Assert.That(cpu.Success, Is.True, sections[Cpu][0]);
         var expectedBits = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
@@ -57,7 +57,8 @@ public partial class DevicesCommandTests
         Assert.That(int.Parse(cpu.Groups["bits"].Value), Is.EqualTo(expectedBits));
         Assert.That(cpu.Groups["v512"].Value == "accelerated", Is.EqualTo(Vector512.IsHardwareAccelerated));
         Assert.That(cpu.Groups["v256"].Value == "accelerated", Is.EqualTo(Vector256.IsHardwareAccelerated));
-        Assert.That(sections[Cpu][1], Does.StartWith("  naive = ").And.EndWith(": usable"));
+        Assert.That(sections[Cpu][1], Does.StartWith("  cpu-ieee = ").And.Contain("subnormals").And.EndWith(": usable"));
+        Assert.That(sections[Cpu][2], Does.StartWith("  naive = ").And.EndWith(": usable"));
 
         // CUDA: devices with their state, or a reason. Without a loadable driver (CI) it is absent and says the driver is missing.
         var cuda = sections[Cuda];

@@ -25,6 +25,18 @@ public sealed class CpuDeviceTests
     }
 
     [Test]
+    public void OpenCpuIeeeKeepsSubnormals()
+    {
+        using var device = Device.Open("cpu-ieee:2");
+        Assert.That(device, Is.InstanceOf<CpuDevice>());
+        Assert.That(device.Name, Is.EqualTo("cpu-ieee"));
+        Assert.That(((CpuDevice)device).Threads, Is.EqualTo(2));
+        Assert.That(((CpuDevice)device).FlushesSubnormals, Is.False);
+        Assert.That(((CpuDevice)Device.Open("cpu")).FlushesSubnormals, Is.EqualTo(SubnormalFlush.Supported));
+        Assert.That(DeviceSpec.Parse("CPU-IEEE").ToString(), Is.EqualTo("cpu-ieee"));
+    }
+
+    [Test]
     public void OpenAutoFallsBackToCpu()
     {
         using var device = Device.Open("auto");

@@ -66,6 +66,13 @@ public class GridRunnerTests
         return index;
     }
 
+    [TestCase("cpu", "cpu:3")]
+    [TestCase("CPU-IEEE", "cpu-ieee:3")]
+    [TestCase("cpu:2", "cpu:2")]
+    [TestCase("gpu-sim", "gpu-sim")]
+    public void EachRunOpensTheGridsDeviceWithItsThreads(string device, string expected)
+        => Assert.That(new GridRunner(UnequalRuns(), _root, device, jobs: 1, threadsPerRun: 3).RunDevice, Is.EqualTo(expected));
+
     [Test]
     public void OneSlotTrainsTheRunsLongestExpectedFirst()
     {
