@@ -18,6 +18,8 @@ public static class Program
                 return AdamBandwidth.Run(rest);
             case "kernels":
                 return KernelBenchmark.Run(rest);
+            case "subnormal-gemm":
+                return SubnormalGemmBenchmark.Run(rest);
             case "llm-pass":
                 return LlmPassBenchmark.Run(rest);
             default:
@@ -35,6 +37,8 @@ public static class Program
                 Console.Error.WriteLine("       the dense Adam step of the default model's parameter count vs a memory reference with the same traffic");
                 Console.Error.WriteLine("  kernels [--device cuda[:i]|opencl[:i]|gpu-sim[:GROUP]|auto] [--gemm-size N] [--naive] [--quick]");
                 Console.Error.WriteLine("       every GPU op at the model's shapes vs the copy bandwidth and FMA peak measured in the run, then an N³ GEMM");
+                Console.Error.WriteLine($"  {SubnormalGemmBenchmark.UsageLine}");
+                Console.Error.WriteLine("       a backward GEMM on normal and on underflowing inputs, cpu (flush-to-zero) vs cpu-ieee, interleaved");
                 Console.Error.WriteLine("  llm-pass [--layers 2] [--tokens 60] [--positions 20] [--passes 3] [--device cpu] [--dir DIR]");
                 Console.Error.WriteLine("       a random Gemma-2-2B-shaped bf16 model with N layers: upload time, analysis-pass time, peak RSS");
                 return 2;

@@ -5,17 +5,20 @@ namespace Engine.Kernels.Cpu;
 /// <summary>
 /// The processor's flush-to-zero and denormals-are-zero modes, which <see cref="CpuDevice"/> turns on for its float32
 /// ops. With both on (x86-64 MXCSR bit 15, FTZ, and bit 6, DAZ), an SSE/AVX instruction reads a subnormal operand as
-/// zero and stores a result that would be subnormal as zero, at full speed. With them off, each subnormal operand or
-/// result costs a microcode assist: late in a training run, weights on their way to 0 (weight decay, dead MLP units,
-/// q/k rows of a head that stopped mattering) are tiny but normal, their products underflow in the backward GEMMs, and
-/// those assists made the backward pass of a width-512 run 5× slower at epoch 1000 than at the start.
+/// zero and stores a result that would be subnormal as zero, at full speed. With them off, a processor may run each
+/// subnormal operand or result in a microcode assist (on Intel cores on the order of a hundred cycles each). Late in
+/// training, weights on their way to 0 (weight decay, dead MLP units, q/k rows of a head that stopped mattering)
+/// are tiny but normal, and their products underflow in the backward GEMMs. The AMD EPYC of the development machine
+/// runs subnormal FMAs at full speed (<c>Engine.Perf subnormal-gemm</c>: 1.00× on underflowing and on subnormal
+/// inputs, in either mode): there the flush costs nothing and saves nothing; it is for the processors that assist,
+/// so that no float32 op of the cpu device is slowed by the values it is given.
 /// </summary>
 /// <remarks>
 /// <para>Numerical effect: a float32 operand or result of magnitude below 2⁻¹²⁶ ≈ 1.18·10⁻³⁸ (the smallest normal
 /// float) is ±0 instead. A result computed from normal operands with no subnormal intermediate is the one IEEE
 /// arithmetic gives; otherwise a sum of k terms moves by less than k·2⁻¹²⁶ (each flushed operand, product or partial
-/// sum by less than 2⁻¹²⁶), far below float32 rounding of any value that matters in training. float64 ops on the cpu device run the naive loops outside
-/// this mode, so their semantics (and the gradient checks) are exact IEEE.</para>
+/// sum by less than 2⁻¹²⁶), far below float32 rounding of any value that matters in training. float64 ops on the cpu
+/// device run the naive loops outside this mode, so their semantics (and the gradient checks) are exact IEEE.</para>
 /// <para>.NET exposes no API for MXCSR, so <c>stmxcsr</c> and <c>ldmxcsr</c> (each four bytes with <c>ret</c>,
 /// addressing the first argument) are written once into a page that is then made read-and-execute. The mode is per
 /// thread: the device's worker threads set it when they start and keep it (they run nothing but float32 chunks);
