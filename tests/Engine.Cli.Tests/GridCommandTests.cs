@@ -38,6 +38,13 @@ public class GridCommandTests
 
     private static string[] RunFolders(string dir) => Directory.GetDirectories(Path.Combine(dir, "runs")).Order().ToArray();
 
+    [TestCase(0, "00:00:00")]
+    [TestCase(3_661.9, "01:01:01")]
+    [TestCase(93_784, "26:03:04")]     // 1 d 2 h 3 min 4 s: hours go on past 24
+    [TestCase(360_000, "100:00:00")]
+    public void ElapsedAndEtaCountHoursPastADay(double seconds, string expected)
+        => Assert.That(Engine.Cli.Verbs.GridVerb.Clock(TimeSpan.FromSeconds(seconds)), Is.EqualTo(expected));
+
     [Test]
     public void KilledMidwayAndRerunFinishesEveryRunExactlyOnce()
     {

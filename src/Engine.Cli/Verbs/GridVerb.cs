@@ -105,8 +105,15 @@ public static class GridVerb
     }
 
     private static string Overview(GridProgress p) =>
-        $"[{p.Done}/{p.Total} done, {p.Running} running, {p.Failed} failed{(p.Locked > 0 ? $", {p.Locked} locked elsewhere" : "")}] {p.Elapsed:hh\\:mm\\:ss}" +
-        (p.Remaining is { } r ? $" ETA {r:hh\\:mm\\:ss}" : "");
+        $"[{p.Done}/{p.Total} done, {p.Running} running, {p.Failed} failed{(p.Locked > 0 ? $", {p.Locked} locked elsewhere" : "")}] {Clock(p.Elapsed)}" +
+        (p.Remaining is { } r ? $" ETA {Clock(r)}" : "");
+
+    /// <summary>hh:mm:ss with the hours counted on past 24 (a CPU sweep can run for days): 1 d 2 h 3 min 4 s is "26:03:04".</summary>
+    public static string Clock(TimeSpan t)
+    {
+        var seconds = (long)Math.Max(0, t.TotalSeconds);
+        return $"{seconds / 3600:00}:{seconds / 60 % 60:00}:{seconds % 60:00}";
+    }
 
     private static int? SlurmTaskIndex()
     {
