@@ -8,7 +8,7 @@ namespace Engine.Kernels.Cpu;
 /// (Ops/&lt;family&gt;/*Cpu.cs, each tested against its naive loop); float64 (gradient checks) runs
 /// <see cref="Ops.NaiveOps"/> itself. float32 ops run with flush-to-zero and denormals-are-zero on
 /// (<see cref="SubnormalFlush"/>): an operand or result below 2⁻¹²⁶ is 0, so tiny weights late in training cost no
-/// microcode assists; float64 keeps IEEE subnormals. The fast paths index raw memory through arguments that
+/// microcode assists on processors that have them; float64 keeps IEEE subnormals. The fast paths index raw memory through arguments that
 /// <see cref="Device"/> has checked. Results are bit-identical for any thread count.
 /// Parallel ops run on this device's own <see cref="CpuWorkerPool"/> (Threads − 1 background threads plus
 /// the caller), started by the first op that fans out and stopped by <see cref="Dispose"/>; ops allocate
