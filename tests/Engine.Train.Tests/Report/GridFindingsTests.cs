@@ -85,6 +85,19 @@ public class GridFindingsTests
             "The best value leads the next (64) by only 0.05, within the spread over seeds (±0.10): more seeds would be needed to rank them."));
     }
 
+    [Test]
+    public void WithAnotherSweptSettingTheSpreadIsOverItNotSeeds()
+    {
+        // Width 128 leads 64 by 0.05 with depth and seed both varying at each width.
+        Run At(int width, int depth, int seed, double acc) => new(width, seed, acc, Depth: depth);
+        var runs = new[] { 64, 128 }.SelectMany(w => new[] { 1, 2 }.SelectMany(d => new[] { 1, 2 }.Select(s =>
+            At(w, d, s, (w == 128 ? 0.35 : 0.30) + (d == 2 ? 0.1 : -0.1) + (s == 2 ? 0.01 : -0.01))))).ToList();
+        var findings = Describe(runs, withDepth: true);
+        var byWidth = findings.First(f => f.StartsWith("Time-averaged", StringComparison.Ordinal));
+        Assert.That(byWidth, Does.EndWith("within the spread over depth and seed (±0.12): more runs would be needed to rank them."));
+        Assert.That(findings, Has.None.Contains("spread over seeds"));
+    }
+
     [TestCase(new[] { 0.1, 0.3, 0.6 }, "rises with width from 0.10 at 64 to 0.60 at 256: monotonic")]
     [TestCase(new[] { 0.6, 0.59, 0.3 }, "falls with width from 0.60 at 64 to 0.30 at 256: monotonic")]
     [TestCase(new[] { 0.11, 0.15, 0.14 }, "rises with width from 0.11 at 64 to 0.14 at 256: monotonic within 0.02 (the highest mean, 0.15 at width 128, is 0.01 past the last)")]

@@ -92,7 +92,18 @@ public static class GridFindings
         else
             shape = $"is highest at {key} {X(points[peak].X)} ({Pm(points[peak].Stats)}) and lowest at {X(points[trough].X)} " +
                 $"({Pm(points[trough].Stats)}), with a change of direction between: non-monotonic";
-        return $"{what} {shape} ({listing}). {Resolution(points, peak)}";
+        return $"{what} {shape} ({listing}). {Resolution(points, peak, SpreadOver(runs, key))}";
+    }
+
+    /// <summary>What the runs at one value of <paramref name="key"/> differ in: seeds alone, or the grid's other swept
+    /// settings too (the optimizer grid has no seed axis: its spread is over weight decay and batch).</summary>
+    private static string SpreadOver(IReadOnlyList<RunRecord> runs, string key)
+    {
+        var swept = runs.SelectMany(r => r.Swept.Keys).Distinct().Where(k => k != key).ToList();
+        var others = swept.Where(k => !k.Contains("seed", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        if (others.Count == 0) return "seeds";
+        if (swept.Count > others.Count) others.Add("seed");
+        return others.Count == 1 ? others[0] : $"{string.Join(", ", others[..^1])} and {others[^1]}";
     }
 
     /// <summary>A trend whose steps go against it by less than <see cref="Flat"/>: say so, and where the extreme mean is,
@@ -100,17 +111,20 @@ public static class GridFindings
     private static string WithinFlat(string extreme, (double X, Stats Stats) point, double past, string key) =>
         $"monotonic within {F(Flat)} (the {extreme} mean, {Pm(point.Stats)} at {key} {X(point.X)}, is {F(past)} past the last)";
 
-    /// <summary>Whether the seeds resolve the peak from the next-best value: is the gap larger than the larger of the
-    /// two standard deviations?</summary>
-    private static string Resolution(List<(double X, Stats Stats)> points, int peak)
+    /// <summary>Whether the runs at each value (over <paramref name="spreadOver"/>: "seeds", or the other swept settings)
+    /// resolve the peak from the next-best value: is the gap larger than the larger of the two standard deviations?</summary>
+    private static string Resolution(List<(double X, Stats Stats)> points, int peak, string spreadOver)
     {
-        if (points.All(p => p.Stats.Count < 2)) return "With one run per value there is no spread over seeds to compare against.";
+        var seedsOnly = spreadOver == "seeds";
+        var spreadName = $"the spread over {spreadOver}";
+        if (points.All(p => p.Stats.Count < 2)) return $"With one run per value there is no {(seedsOnly ? "spread over seeds" : "spread")} to compare against.";
         var runnerUp = Enumerable.Range(0, points.Count).Where(i => i != peak).MaxBy(i => points[i].Stats.Mean);
         var gap = points[peak].Stats.Mean - points[runnerUp].Stats.Mean;
         var spread = Math.Max(points[peak].Stats.Std, points[runnerUp].Stats.Std);
         return gap > spread
-            ? $"The best value leads the next ({X(points[runnerUp].X)}) by {F(gap)}, more than the spread over seeds (±{F(spread)})."
-            : $"The best value leads the next ({X(points[runnerUp].X)}) by only {F(gap)}, within the spread over seeds (±{F(spread)}): more seeds would be needed to rank them.";
+            ? $"The best value leads the next ({X(points[runnerUp].X)}) by {F(gap)}, more than {spreadName} (±{F(spread)})."
+            : $"The best value leads the next ({X(points[runnerUp].X)}) by only {F(gap)}, within {spreadName} (±{F(spread)}): " +
+              $"{(seedsOnly ? "more seeds" : "more runs")} would be needed to rank them.";
     }
 
     private static string? FinalContrast(List<RunRecord> runs, string key)
