@@ -70,7 +70,36 @@ public static class SubnormalGemmBenchmark
                           $"(the cost of subnormal products in IEEE mode)");
         Console.WriteLine($"  cpu-ieee / cpu on tiny inputs: {medians[3] / medians[1]:F2}×; on subnormal A (|a| ≈ 1e-39): {medians[5] / medians[4]:F2}× " +
                           $"(cpu-ieee subnormal / normal {medians[5] / medians[2]:F2}×)");
+
+        // The mode switch itself: an op too small to matter (Axpy of 16 floats), cpu (saves, sets and restores the
+        // control register) against cpu-ieee (does not), interleaved.
+        var (small, smallIeee) = (new OpLoop(flushing), new OpLoop(ieee));
+        small.NanosecondsPerOp();
+        smallIeee.NanosecondsPerOp();
+        var (withMode, without) = (new List<double>(), new List<double>());
+        for (var round = 0; round < rounds; round++)
+        {
+            withMode.Add(small.NanosecondsPerOp());
+            without.Add(smallIeee.NanosecondsPerOp());
+        }
+        Console.WriteLine($"one 16-float Axpy: cpu {Median(withMode):F0} ns, cpu-ieee {Median(without):F0} ns: the mode switch costs " +
+                          $"{Median(withMode) - Median(without):F0} ns per op");
         return 0;
+    }
+
+    /// <summary>A 16-float Axpy called in a loop on one device: the per-op cost of the device's dispatch.</summary>
+    private sealed class OpLoop(CpuDevice device)
+    {
+        private readonly DeviceBuffer<float> x = device.Allocate<float>(16);
+        private readonly DeviceBuffer<float> y = device.Allocate<float>(16);
+
+        public double NanosecondsPerOp()
+        {
+            const int calls = 200_000;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < calls; i++) device.Axpy(1e-3f, x.View, y.View);
+            return clock.Elapsed.TotalNanoseconds / calls;
+        }
     }
 
     private static bool SubnormalFlushSupported()

@@ -30,8 +30,9 @@ internal static unsafe class SubnormalFlush
     /// <summary>MXCSR bits: FTZ (15) flushes subnormal results, DAZ (6) reads subnormal operands as zero.</summary>
     public const uint ModeBits = (1u << 15) | (1u << 6);
 
-    private static readonly delegate* unmanaged<uint*, void> storeControl;
-    private static readonly delegate* unmanaged<uint*, void> loadControl;
+    // Two instructions that neither block nor call back: no GC transition is needed around them.
+    private static readonly delegate* unmanaged[SuppressGCTransition]<uint*, void> storeControl;
+    private static readonly delegate* unmanaged[SuppressGCTransition]<uint*, void> loadControl;
 
     static SubnormalFlush()
     {
@@ -40,8 +41,8 @@ internal static unsafe class SubnormalFlush
         ReadOnlySpan<byte> code = [0x0F, 0xAE, 0x1F, 0xC3, 0x0F, 0xAE, 0x17, 0xC3];
         var page = LinuxPages.Executable(code);
         if (page == null) return;
-        storeControl = (delegate* unmanaged<uint*, void>)page;
-        loadControl = (delegate* unmanaged<uint*, void>)(page + 4);
+        storeControl = (delegate* unmanaged[SuppressGCTransition]<uint*, void>)page;
+        loadControl = (delegate* unmanaged[SuppressGCTransition]<uint*, void>)(page + 4);
     }
 
     /// <summary>Whether this process can set the modes (x86-64 Linux, and the code page was granted).</summary>
